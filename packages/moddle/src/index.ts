@@ -10,6 +10,40 @@ export const SOP_NAMESPACE = 'https://sopflow.dev/schema/bpmn/sop/1.0';
  */
 export const sopDescriptor = descriptor;
 
+/**
+ * `sop:` attributes whose local names Camunda 7's descriptor also defines on
+ * the same BPMN types. moddle keys properties by local name, so the two
+ * descriptors cannot both define them.
+ */
+export const CAMUNDA_COLLIDING_PROPERTIES = [
+  'assignee',
+  'candidateUsers',
+  'candidateGroups',
+  'formKey',
+  'versionTag',
+  'type',
+  'expression',
+  'resultVariable',
+  'collection',
+  'elementVariable',
+] as const;
+
+/**
+ * The `sop:` descriptor without {@link CAMUNDA_COLLIDING_PROPERTIES}, for a
+ * moddle that also loads `camunda-bpmn-moddle`. In such a document those
+ * `sop:` attributes are kept by moddle as generic attributes (`$attrs`), so
+ * nothing is lost on save; readers must look there too.
+ */
+export const sopCamundaCompatibleDescriptor = {
+  ...descriptor,
+  types: descriptor.types.map((type) => {
+    if (!('properties' in type) || !type.properties) return type;
+    const colliding = new Set<string>(CAMUNDA_COLLIDING_PROPERTIES);
+    const attributeOnly = type.properties.filter((p) => !colliding.has(p.name));
+    return { ...type, properties: attributeOnly };
+  }),
+};
+
 /** Actions an escalation rule (`<sop:escalation action="…">`) can take. */
 export const ESCALATION_ACTIONS = ['remind', 'escalate', 'reassign', 'notify'] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];

@@ -1,0 +1,143 @@
+/**
+ * Errors are values users can act on: one class per kind, each naming the
+ * element, the attribute and what was expected. Every class has a stable
+ * `code` (also a message id for translation) and plain-data `details`.
+ */
+
+/** Where a problem is: element id and, when known, line and column in the XML. */
+export interface SourceLocation {
+  elementId?: string;
+  elementName?: string;
+  attribute?: string;
+  line?: number;
+  column?: number;
+}
+
+/** One finding while reading or compiling a diagram. */
+export interface Problem extends SourceLocation {
+  severity: 'error' | 'warning';
+  /** Stable id, e.g. `xml.doctype`, `bpmn.unresolved-reference`. */
+  code: string;
+  message: string;
+}
+
+/** Base class of every error sopflow throws on purpose. */
+export class SopflowError extends Error {
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+function formatProblems(problems: Problem[]): string {
+  const shown = problems.slice(0, 10).map((p) => `  - ${formatProblem(p)}`);
+  if (problems.length > 10) shown.push(`  - … and ${problems.length - 10} more`);
+  return shown.join('\n');
+}
+
+/** `[line 3, column 5] <Task_1> message` — the shape used in every message. */
+export function formatProblem(p: Problem): string {
+  const where: string[] = [];
+  if (p.line !== undefined) where.push(`line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}`);
+  const element = p.elementId ? `<${p.elementId}>${p.attribute ? ` ${p.attribute}` : ''}: ` : '';
+  return `${where.length ? `[${where.join(', ')}] ` : ''}${element}${p.message}`;
+}
+
+/** The document is not well-formed XML, not BPMN, or breaks a safety limit. */
+export class BpmnParseError extends SopflowError {
+  readonly problems: Problem[];
+
+  constructor(summary: string, problems: Problem[]) {
+    super('bpmn.parse', problems.length ? `${summary}\n${formatProblems(problems)}` : summary, { problems });
+    this.problems = problems;
+  }
+}
+
+/** The diagram uses elements or attributes the engine cannot execute. */
+export class UnsupportedElementError extends SopflowError {
+  readonly elements: Problem[];
+
+  constructor(elements: Problem[]) {
+    super(
+      'bpmn.unsupported',
+      `The diagram uses ${elements.length} element(s) sopflow cannot execute:\n${formatProblems(elements)}`,
+      { elements },
+    );
+    this.elements = elements;
+  }
+}
+
+/** The diagram is readable but wrong (missing reference, bad expression, bad duration…). */
+export class BpmnValidationError extends SopflowError {
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[]) {
+    super('bpmn.invalid', `The diagram cannot be deployed:\n${formatProblems(problems)}`, { problems });
+    this.problems = problems;
+  }
+}
+
+/** A FEEL expression did not parse or could not be evaluated. */
+export class ExpressionError extends SopflowError {
+  constructor(message: string, details: { expression: string; elementId?: string; attribute?: string; position?: number }) {
+    super('feel.error', message, details);
+  }
+}
+
+/** An ISO 8601 duration, date-time, interval or cron value is malformed. */
+export class TimeFormatError extends SopflowError {
+  constructor(message: string, details: { value: string; expected: string }) {
+    super('time.format', message, details);
+  }
+}
+
+/** Something was looked up by id and does not exist. */
+export class NotFoundError extends SopflowError {
+  constructor(kind: 'process' | 'instance' | 'task' | 'job' | 'calendar' | 'timer', id: string, hint?: string) {
+    super(`${kind}.not-found`, `No ${kind} with id '${id}'${hint ? ` (${hint})` : ''}.`, { kind, id });
+  }
+}
+
+/** The user may not do this to a task (not the assignee, not a candidate). */
+export class TaskNotAssignableError extends SopflowError {
+  constructor(message: string, details: { taskId: string; user: string | undefined }) {
+    super('task.not-assignable', message, details);
+  }
+}
+
+/** The command does not fit the current state (task already completed, instance ended…). */
+export class InvalidStateError extends SopflowError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
+
+/** No waiting subscription or start event matched a correlated message. */
+export class MessageCorrelationError extends SopflowError {
+  constructor(message: string, details: { messageName: string; correlationKey?: string; matches: number }) {
+    super('message.correlation', message, details);
+  }
+}
+
+/** Another step committed first on the same instance (optimistic lock). */
+export class ConcurrencyConflictError extends SopflowError {
+  constructor(instanceId: string, expected: number, actual: number | undefined) {
+    super(
+      'store.conflict',
+      `Instance '${instanceId}' changed concurrently: expected version ${expected}, found ${actual ?? 'none'}.`,
+      { instanceId, expected, actual },
+    );
+  }
+}
+
+/** Variables that cannot be stored: not JSON, cyclic, too large, or with forbidden keys. */
+export class VariableError extends SopflowError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('variables.invalid', message, details);
+  }
+}
