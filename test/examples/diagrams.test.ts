@@ -258,7 +258,7 @@ describe.each(DIAGRAMS)('examples/%s', (name) => {
       }
     });
 
-    it('should give every sop:sla as an ISO 8601 duration or a FEEL expression', () => {
+    it('should write every sop:sla as an ISO 8601 duration or a FEEL expression', () => {
       const holders = [d.process, ...d.nodes].filter((e) => sop(e, 'sla') !== undefined);
       expect(holders.length).toBeGreaterThan(0);
       for (const e of holders) {
@@ -415,6 +415,18 @@ describe.each(DIAGRAMS)('examples/%s', (name) => {
       for (let i = 0; i < labels.length; i++) {
         for (let j = i + 1; j < labels.length; j++) {
           expect(overlaps(labels[i].bounds, labels[j].bounds), `labels of ${labels[i].id} and ${labels[j].id}`).toBe(false);
+        }
+      }
+    });
+
+    it("should not put a label on another element's edge", () => {
+      const labelled = [...d.shapes.values(), ...d.edges.values()].filter((di) => di.label?.bounds);
+      for (const l of labelled) {
+        for (const f of d.flows) {
+          if (f === l.bpmnElement) continue;
+          for (const [p, q] of segments(d.edges.get(f.id))) {
+            expect(segmentEntersBox(p, q, l.label.bounds), `label of ${l.bpmnElement.id} lies on ${f.id}`).toBe(false);
+          }
         }
       }
     });
