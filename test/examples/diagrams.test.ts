@@ -13,7 +13,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 // bpmn-moddle's root export carries no type declarations; the test only needs
 // this loose view of the model.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type El = any;
 type Box = { x: number; y: number; width: number; height: number };
 type Point = { x: number; y: number };
