@@ -53,8 +53,8 @@ const MACROS: Record<string, string> = {
 };
 const EXPECTED =
   '5 fields (minute hour day-of-month month day-of-week, e.g. 0 9 * * MON-FRI) or 6 with seconds first (0 0 9 * * MON-FRI); values, ranges a-b, steps */n or a-b/n, lists a,b, names JAN-DEC and SUN-SAT, or @hourly/@daily/@weekly/@monthly/@yearly';
-/** Cron matches recur at least every 8 years (29 February); look a little further. */
-const SEARCH_DAYS = 366 * 9;
+/** Dates and weekdays repeat every 28 years (29 February on a Monday); look a little further. */
+const SEARCH_DAYS = 366 * 29;
 
 function invalid(text: string, reason: string): TimeFormatError {
   return new TimeFormatError(`Invalid cron expression '${text}': ${reason}; expected ${EXPECTED}`, {
@@ -86,7 +86,8 @@ export function looksLikeCron(text: string): boolean {
  * - macros `@yearly`/`@annually`, `@monthly`, `@weekly`, `@daily`/`@midnight`, `@hourly`;
  * - when both day-of-month and day-of-week are restricted (do not start with
  *   `*` or `?`), a day matches if EITHER matches (`0 9 1 * MON` = the 1st and
- *   every Monday); otherwise both must.
+ *   every Monday); otherwise both must (`0 9 *∕2 * MON` = Mondays on odd days,
+ *   as in Vixie cron, where a field starting with `*` counts as unrestricted).
  *
  * Pure.
  * @throws TimeFormatError naming the expression and the field for a wrong
@@ -118,7 +119,7 @@ export function parseCron(text: string): CronExpression {
     dayOfMonthRestricted: restricted(fields[3]),
     dayOfWeekRestricted: restricted(fields[5]),
   };
-  if (cron.dayOfMonthRestricted && !cron.dayOfWeekRestricted) {
+  if (!(cron.dayOfMonthRestricted && cron.dayOfWeekRestricted)) {
     const firstDay = cron.daysOfMonth[0];
     if (!cron.months.some((month) => firstDay <= daysInMonth(2000, month))) {
       throw invalid(source, `it never fires: day ${firstDay} does not occur in the selected month(s)`);
@@ -229,9 +230,7 @@ function dayMatches(expr: CronExpression, dayOfMonth: number, dayOfWeek: number)
   const domMatch = expr.daysOfMonth.includes(dayOfMonth);
   const dowMatch = expr.daysOfWeek.includes(dayOfWeek);
   if (expr.dayOfMonthRestricted && expr.dayOfWeekRestricted) return domMatch || dowMatch;
-  if (expr.dayOfMonthRestricted) return domMatch;
-  if (expr.dayOfWeekRestricted) return dowMatch;
-  return true;
+  return domMatch && dowMatch;
 }
 
 function nextTimeOfDay(expr: CronExpression, secondOfDay: number): number | null {

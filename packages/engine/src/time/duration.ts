@@ -129,7 +129,8 @@ export function toDuration(input: DurationInput): Duration {
 
 /**
  * Writes a duration as ISO 8601 text, parts largest first (`P1DT2H`); an empty
- * duration is `PT0S`. `parseDuration(formatDuration(d))` equals `d`. Pure.
+ * duration is `PT0S`. `parseDuration(formatDuration(d))` equals `d` (the empty
+ * duration comes back as `{ seconds: 0 }`). Pure.
  * @throws TimeFormatError when the duration is not valid data.
  */
 export function formatDuration(duration: Duration): string {
