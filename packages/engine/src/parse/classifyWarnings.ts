@@ -53,6 +53,18 @@ function located(context: WarningContext, elementId: string | undefined): Partia
   return (elementId && context.locate(elementId)) || {};
 }
 
+/**
+ * Position of an element, or for one without an id (a `bpmndi:BPMNLabel`, a
+ * data association…) of its nearest ancestor that has one.
+ */
+function nearest(context: WarningContext, element: ModdleElement | AnyModdleElement | undefined): Partial<LineColumn> {
+  for (let current = element; current; current = current.$parent) {
+    const position = located(context, elementIdOf(current));
+    if (position.line !== undefined) return position;
+  }
+  return {};
+}
+
 function unparsable(warning: ImportWarning, context: WarningContext): Problem | undefined {
   const parsed = readUnparsable(warning.message);
   if (!parsed) return undefined;
@@ -103,7 +115,7 @@ function unresolved(warning: ImportWarning, context: WarningContext): Problem {
     }.`,
     ...(elementId !== undefined ? { elementId } : {}),
     attribute,
-    ...located(context, elementId),
+    ...nearest(context, element),
   };
 }
 
@@ -152,7 +164,7 @@ export function classifyWarnings(warnings: readonly ImportWarning[], context: Wa
         message: `${describe(warning.element?.$type ?? 'an element', elementId)} has an attribute ${attribute} that its namespace does not define there; it is kept but sopflow gives it no meaning.`,
         ...(elementId !== undefined ? { elementId } : {}),
         attribute,
-        ...located(context, elementId),
+        ...nearest(context, warning.element),
       });
     } else if (message.startsWith('unsupported document encoding')) {
       problems.push({ severity: 'warning', code: 'xml.encoding-declaration', message, attribute: 'encoding', line: 1 });
@@ -164,7 +176,7 @@ export function classifyWarnings(warnings: readonly ImportWarning[], context: Wa
         message,
         ...(elementId !== undefined ? { elementId } : {}),
         ...(warning.property ? { attribute: warning.property } : {}),
-        ...located(context, elementId),
+        ...nearest(context, warning.element),
       });
     }
   }
