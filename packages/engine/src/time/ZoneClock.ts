@@ -98,8 +98,16 @@ export class ZoneClock {
 
 /** Whether a name is a time zone the runtime's Intl knows (IANA names, `UTC`). Pure. */
 export function isValidZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.trim() === '') return false;
+  if (knownZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  if (knownZones.size >= 1000) knownZones.clear();
+  knownZones.add(zone);
+  return true;
 }
+
+/** Zone names already checked (checking builds an Intl formatter, which is slow). */
+const knownZones = new Set<string>();
 
 /**
  * Checks an IANA zone name.

@@ -90,6 +90,7 @@ export function parseDuration(text: string): Duration {
  *   fractional year or month.
  */
 export function assertDuration(duration: unknown): asserts duration is Duration {
+  if (isPlainDuration(duration)) return;
   const shown = safeJson(duration);
   if (typeof duration !== 'object' || duration === null || Array.isArray(duration)) {
     throw new TimeFormatError(`Invalid duration ${shown}: expected an object such as { "hours": 2 } or ISO text (${EXPECTED})`, {
@@ -203,6 +204,10 @@ export function addDuration(instantMs: number, duration: DurationInput, zone = '
   assertInstant(instantMs);
   assertZone(zone);
   const d = toDuration(duration);
+  if (!d.years && !d.months && !d.weeks && !d.days) {
+    // Elapsed time only: no calendar arithmetic needed.
+    return checkedResult(instantMs + Math.round((d.hours ?? 0) * 3_600_000 + (d.minutes ?? 0) * 60_000 + (d.seconds ?? 0) * 1_000), d, instantMs);
+  }
   const start = DateTime.fromMillis(instantMs, { zone });
   const whole = (n: number | undefined) => Math.trunc(n ?? 0);
   // luxon adds a fraction of a calendar unit as elapsed time too; spell it out
@@ -211,7 +216,10 @@ export function addDuration(instantMs: number, duration: DurationInput, zone = '
   const result = start
     .plus({ years: whole(d.years), months: whole(d.months), weeks: whole(d.weeks), days: whole(d.days) })
     .plus({ milliseconds: Math.round(fractionMs + (d.hours ?? 0) * 3_600_000 + (d.minutes ?? 0) * 60_000 + (d.seconds ?? 0) * 1_000) });
-  const ms = result.isValid ? result.toMillis() : NaN;
+  return checkedResult(result.isValid ? result.toMillis() : NaN, d, instantMs);
+}
+
+function checkedResult(ms: number, d: Duration, instantMs: number): number {
   if (!Number.isFinite(ms) || Math.abs(ms) > MAX_INSTANT_MS) {
     const text = formatDuration(d);
     throw new TimeFormatError(`Adding '${text}' to ${instantMs} leaves the supported time range`, {
@@ -236,6 +244,19 @@ export function assertInstant(instantMs: unknown, what = 'instant'): asserts ins
       expected: 'epoch milliseconds',
     });
   }
+}
+
+/** The common case, checked without building any message. */
+function isPlainDuration(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    const part = (value as Record<string, unknown>)[key];
+    if (part === undefined) continue;
+    if (!(DURATION_UNITS as readonly string[]).includes(key)) return false;
+    if (typeof part !== 'number' || !Number.isFinite(part) || part < 0) return false;
+    if ((key === 'years' || key === 'months') && !Number.isInteger(part)) return false;
+  }
+  return true;
 }
 
 function formatNumber(value: number): string {

@@ -183,9 +183,10 @@ export function formatTimer(spec: TimerSpec): string {
  * @throws TimeFormatError naming the spec and the field that is wrong.
  */
 export function assertTimerSpec(spec: unknown): asserts spec is TimerSpec {
-  const shown = JSON.stringify(spec) ?? String(spec);
-  const fail = (reason: string) =>
-    new TimeFormatError(`Invalid timer spec ${shown}: ${reason}`, { value: shown, expected: 'a TimerSpec' });
+  const fail = (reason: string) => {
+    const shown = JSON.stringify(spec) ?? String(spec);
+    return new TimeFormatError(`Invalid timer spec ${shown}: ${reason}`, { value: shown, expected: 'a TimerSpec' });
+  };
   if (typeof spec !== 'object' || spec === null) throw fail('expected an object with kind duration, date or cycle');
   const s = spec as Record<string, unknown>;
   const isInstant = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
