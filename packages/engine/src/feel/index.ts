@@ -1,0 +1,9 @@
+/**
+ * FEEL expressions, compiled once per deployment and evaluated on every
+ * step: gateway conditions, SLAs, mappings. See docs/expressions.md.
+ */
+export { compileFeel, type CompiledFeel } from './compileFeel.js';
+export type { ExpressionLocation } from './expressionErrors.js';
+export { isFeel } from './feelSource.js';
+export { toPlain } from './toPlain.js';
+export { translateJuel } from './translateJuel.js';

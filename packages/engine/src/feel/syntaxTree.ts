@@ -1,0 +1,70 @@
+/**
+ * Parse a FEEL expression once, with feelin's own parser (lezer-feel, as
+ * configured by `feelin.parseExpression`), into a small immutable tree the
+ * compiler can walk. Comments are dropped; a syntax error is reported with
+ * the position feelin would report.
+ */
+import { parseExpression } from 'feelin';
+
+type LezerTree = ReturnType<typeof parseExpression>;
+type LezerNode = LezerTree['topNode'];
+
+/** One node of the parse tree: lezer-feel's node name, its source range and text. */
+export interface FeelNode {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly text: string;
+  readonly children: readonly FeelNode[];
+}
+
+/** Where and why an expression does not parse. */
+export interface SyntaxProblem {
+  /** 0-based offset in the expression. */
+  readonly position: number;
+  /** The unexpected text, or `''` when the expression ends too early. */
+  readonly unexpected: string;
+}
+
+/** The result of {@link parseFeel}: a tree or the first syntax problem. */
+export type ParseResult = { readonly tree: FeelNode } | { readonly problem: SyntaxProblem };
+
+/**
+ * Parse `source` as a FEEL expression, without any variables in scope
+ * (names with spaces are read as feelin reads them without a context).
+ * Pure.
+ */
+export function parseFeel(source: string): ParseResult {
+  const tree = parseExpression(source, {}, undefined);
+  let problem: SyntaxProblem | undefined;
+  tree.iterate({
+    enter(ref) {
+      if (problem) return false;
+      if (ref.type.isError) {
+        problem = locateProblem(source, ref.node);
+        return false;
+      }
+      return !ref.type.isSkipped;
+    },
+  });
+  if (problem) return { problem };
+  return { tree: toFeelNode(source, tree.topNode) };
+}
+
+function toFeelNode(source: string, node: LezerNode): FeelNode {
+  const children: FeelNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (!child.type.isSkipped) children.push(toFeelNode(source, child));
+  }
+  return { name: node.name, from: node.from, to: node.to, text: source.slice(node.from, node.to), children };
+}
+
+/** Mirrors feelin's `lintErrorDetails`: the error token, else the token after it. */
+function locateProblem(source: string, node: LezerNode): SyntaxProblem {
+  if (node.from !== node.to) return { position: node.from, unexpected: source.slice(node.from, node.to) };
+  for (let parent: LezerNode | null = node; parent; parent = parent.parent) {
+    const next = parent.nextSibling;
+    if (next) return { position: next.from, unexpected: source.slice(next.from, next.to) };
+  }
+  return { position: node.from, unexpected: '' };
+}
