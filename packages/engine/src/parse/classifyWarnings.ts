@@ -65,6 +65,20 @@ function nearest(context: WarningContext, element: ModdleElement | AnyModdleElem
   return {};
 }
 
+function droppedMessage(code: string, data: string, nested: string, id: string | undefined): string {
+  const tag = data.startsWith('<') ? data : 'this content';
+  switch (code) {
+    case 'bpmn.duplicate-id':
+      return `The id '${id}' is used twice; bpmn-moddle keeps the first and would drop this ${tag} with everything inside it.`;
+    case 'bpmn.invalid-id':
+      return `The id '${id}' is not a valid id (ASCII letters, digits, '_', '-' and '.', not starting with a digit or '-'); bpmn-moddle would drop this ${tag} with everything inside it.`;
+    case 'bpmn.unknown-element':
+      return `${tag} is not an element bpmn-moddle knows in this place (${nested}); it would be dropped with everything inside it.`;
+    default:
+      return `${nested}: bpmn-moddle cannot read ${data.startsWith('<') ? data : data ? `'${data}'` : 'this content'} and would drop it.`;
+  }
+}
+
 function unparsable(warning: ImportWarning, context: WarningContext): Problem | undefined {
   const parsed = readUnparsable(warning.message);
   if (!parsed) return undefined;
@@ -79,11 +93,10 @@ function unparsable(warning: ImportWarning, context: WarningContext): Problem | 
     if (mapped !== 'bpmn.unknown-element') elementId = match[1];
     break;
   }
-  const what = parsed.data.startsWith('<') ? `${parsed.data} ` : parsed.data ? `'${parsed.data}' ` : '';
   return {
     severity: 'error',
     code,
-    message: `${parsed.nested}: the content ${what}cannot be read and would be lost (bpmn-moddle drops it).`,
+    message: droppedMessage(code, parsed.data, parsed.nested, elementId),
     ...(elementId !== undefined ? { elementId } : {}),
     ...position,
   };

@@ -148,6 +148,32 @@ describe('parse', () => {
     expect(errorsOf(error).map((p) => p.code)).toEqual(['bpmn.unparsable-content']);
   });
 
+  it('should refuse a misspelt sop: element inside extensionElements, but keep foreign extension elements', async () => {
+    // given
+    const typo = bpmn(
+      '<bpmn:task id="T"><bpmn:extensionElements><sop:escalaton at="75%" action="remind"/></bpmn:extensionElements></bpmn:task>',
+    ).replace('id="Definitions_1"', 'xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="Definitions_1"');
+    const foreign = bpmn('<bpmn:task id="T"><bpmn:extensionElements><acme:note xmlns:acme="urn:acme">hi</acme:note></bpmn:extensionElements></bpmn:task>');
+    // when
+    const error = await rejection(parse(typo));
+    const result = await parse(foreign);
+    // then
+    expect(errorsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unknown-element', line: 4 })]);
+    expect(errorsOf(error)[0].message).toContain('sop:escalaton');
+    expect(result.warnings).toEqual([]);
+    const task = (result.definitions.rootElements?.[0] as any).flowElements[0];
+    expect(task.extensionElements.values[0]).toMatchObject({ $type: 'acme:note', $body: 'hi' });
+  });
+
+  it('should refuse a non-ASCII id, which bpmn-moddle would drop, as bpmn.invalid-id', async () => {
+    // given
+    const input = bpmn('<bpmn:task id="Prüfen"/>');
+    // when
+    const error = await rejection(parse(input));
+    // then
+    expect(errorsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.invalid-id', elementId: 'Prüfen', line: 4, column: 1 })]);
+  });
+
   it('should throw BpmnParseError whose class code is bpmn.parse and whose problems are plain data', async () => {
     // when
     const error = await rejection(parse(fixture('ids.duplicate.bpmn')));
