@@ -1,1 +1,59 @@
-export {};
+/**
+ * @sopflow/engine — run standard operating procedures drawn as BPMN 2.0.
+ * Pipeline: parse → compile → machine → run → store. The core is pure and
+ * browser-safe: clock, ids, store and handlers are injected.
+ */
+
+// errors
+export * from './errors.js';
+
+// parse
+export { parse, createModdle, DEFAULT_PARSE_LIMITS, type ParseOptions, type ParseResult } from './parse/index.js';
+
+// compile
+export { compile, isActivity, type CompileOptions, type CompileResult } from './compile/compile.js';
+export type * from './compile/definition.js';
+export { ProcessRuntime } from './compile/ProcessRuntime.js';
+
+// expressions and time
+export { compileFeel, isFeel, toPlain, translateJuel, type CompiledFeel } from './feel/index.js';
+export * from './time/index.js';
+
+// machine
+export { createInstanceMachine, type InstanceMachine, type InstanceSnapshot, type MachineEvent, type StartEvent, type StepAction } from './machine/createInstanceMachine.js';
+export { TokenGame, type StepEnv, type StepLimits, type StepOutput } from './machine/TokenGame.js';
+export type * from './machine/state.js';
+export type * from './machine/effects.js';
+export type * from './machine/events.js';
+
+// audit
+export { canonicalJson } from './audit/canonicalJson.js';
+export { chainEvents, verifyChain, GENESIS_HASH, type HashFn, type VerifyProblem, type ChainContext } from './audit/chain.js';
+export { sha256Hex } from './audit/sha256.js';
+
+// store
+export { MemoryStore } from './store/MemoryStore.js';
+export { emptyCommit } from './store/Store.js';
+export type * from './store/Store.js';
+
+// clock
+export type { Clock } from './clock/Clock.js';
+export { VirtualClock } from './clock/VirtualClock.js';
+export { WallClock } from './clock/WallClock.js';
+
+// run
+export {
+  BpmnError,
+  createEngine,
+  Engine,
+  type ActivityView,
+  type By,
+  type DeployedProcess,
+  type DeployResult,
+  type EngineLimits,
+  type EngineOptions,
+  type InstanceView,
+  type Job,
+  type JobHandler,
+} from './run/Engine.js';
+export { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './run/variables.js';

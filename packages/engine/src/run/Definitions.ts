@@ -1,0 +1,64 @@
+import type { ProcessDefinition } from '../compile/definition.js';
+import { ProcessRuntime } from '../compile/ProcessRuntime.js';
+import { NotFoundError } from '../errors.js';
+import { createInstanceMachine, type InstanceMachine } from '../machine/createInstanceMachine.js';
+import type { StepEnv, StepLimits } from '../machine/TokenGame.js';
+import type { BusinessCalendar } from '../time/index.js';
+import type { DeploymentRecord, Store } from '../store/Store.js';
+
+/** A deployed definition ready to run: compiled once, kept for the engine's life. */
+export interface Deployed {
+  record: DeploymentRecord;
+  runtime: ProcessRuntime;
+  env: StepEnv;
+  machine: InstanceMachine;
+}
+
+/**
+ * Keeps the runtime of every definition the engine has touched: built on
+ * first use from the stored deployment, never per step.
+ */
+export class Definitions {
+  private readonly byKey = new Map<string, Deployed>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly calendar: (name: string) => BusinessCalendar | undefined,
+    private readonly limits: StepLimits,
+  ) {}
+
+  /** Builds (and caches) the runtime of a deployment record. */
+  load(record: DeploymentRecord): Deployed {
+    let deployed = this.byKey.get(record.key);
+    if (!deployed) {
+      const runtime = new ProcessRuntime(record.definition);
+      runtime.compileAll();
+      const env: StepEnv = { runtime, calendar: this.calendar, limits: this.limits };
+      deployed = { record, runtime, env, machine: createInstanceMachine(env) };
+      this.byKey.set(record.key, deployed);
+    }
+    return deployed;
+  }
+
+  /** The definition with this key (`process:version`). */
+  async byDefinitionKey(key: string): Promise<Deployed> {
+    const cached = this.byKey.get(key);
+    if (cached) return cached;
+    const record = await this.store.getDeployment(key);
+    if (!record) throw new NotFoundError('process', key, 'no deployment with this key');
+    return this.load(record);
+  }
+
+  /** The latest version of a process, or a given version. */
+  async byProcessId(processId: string, version?: number): Promise<Deployed> {
+    if (version !== undefined) return this.byDefinitionKey(`${processId}:${version}`);
+    const record = await this.store.latestDeployment(processId);
+    if (!record) throw new NotFoundError('process', processId, 'deploy it first');
+    return this.load(record);
+  }
+
+  /** Validates a fresh definition before it is stored (compiles every expression). */
+  static check(definition: ProcessDefinition): void {
+    new ProcessRuntime(definition).compileAll();
+  }
+}

@@ -1,0 +1,745 @@
+import { chainEvents, GENESIS_HASH, verifyChain, type HashFn, type VerifyProblem } from '../audit/chain.js';
+import { sha256Hex } from '../audit/sha256.js';
+import type { Clock } from '../clock/Clock.js';
+import { compile } from '../compile/compile.js';
+import type { ProcessDefinition } from '../compile/definition.js';
+import { ConcurrencyConflictError, InvalidStateError, NotFoundError, SopflowError, type Problem } from '../errors.js';
+import type { EngineEvent, EngineEventType, JobRow } from '../machine/effects.js';
+import type { Actor } from '../machine/events.js';
+import type { Incident, InstanceState, Variables } from '../machine/state.js';
+import type { InstanceMachine } from '../machine/createInstanceMachine.js';
+import type { StepLimits } from '../machine/TokenGame.js';
+import { parse, type ParseOptions } from '../parse/index.js';
+import { emptyCommit, type AuditEvent, type AuditQuery, type InstanceQuery, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
+import { MemoryStore } from '../store/MemoryStore.js';
+import { BusinessCalendar, type CalendarSpec } from '../time/index.js';
+import { Definitions } from './Definitions.js';
+import { startTimerRow, Unit, type Command, type CommandResult } from './Unit.js';
+import { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './variables.js';
+
+/** A job as a handler or external worker sees it. */
+export interface Job {
+  id: string;
+  type: string;
+  instanceId: string;
+  node: string;
+  variables: Variables;
+  retries: number;
+  attempt: number;
+  /** Same for every delivery of this attempt: use it to make the handler's effect idempotent. */
+  idempotencyKey: string;
+}
+
+/** Runs a service-task job; returns variables for the process, throws to fail (retries) or throws {@link BpmnError}. */
+export type JobHandler = (job: Job) => Promise<Variables | void> | Variables | void;
+
+/** Thrown by a job handler to raise a BPMN error that boundary events or event sub-processes can catch. */
+export class BpmnError extends Error {
+  constructor(
+    readonly code: string,
+    message?: string,
+    readonly variables: Variables = {},
+  ) {
+    super(message ?? code);
+    this.name = 'BpmnError';
+  }
+}
+
+export interface EngineLimits extends StepLimits {
+  /** Follow-up steps one command may set off (signals, calls) in one commit. */
+  maxCommandsPerUnit: number;
+  /** Commit retries after an optimistic-lock conflict. */
+  maxConflictRetries: number;
+}
+
+export interface EngineOptions {
+  /** Where everything is kept; default: a new MemoryStore. */
+  store?: Store;
+  /** Where time comes from (VirtualClock in tests, WallClock in production). */
+  clock: Clock;
+  /** Service-task handlers by job type. */
+  handlers?: Record<string, JobHandler>;
+  /** Named business calendars for `sop:calendar`. */
+  calendars?: Array<CalendarSpec | BusinessCalendar>;
+  /** New instance ids; default: `crypto.randomUUID()`. */
+  ids?: () => string;
+  /** Audit hash (hex SHA-256 of a string); default: pure-JS SHA-256. */
+  hash?: HashFn;
+  /** Salt for hashing sensitive values in the audit trail. */
+  auditSalt?: string;
+  /** Groups of a user, for candidate-group checks when `by` is only a user id. */
+  identity?: { groupsOf(userId: string): string[] | Promise<string[]> };
+  /** This engine's name in job and timer leases. */
+  workerId?: string;
+  /** How long a worker holds a leased job or timer before another may take it. */
+  leaseMs?: number;
+  limits?: Partial<EngineLimits>;
+  variableLimits?: Partial<VariableLimits>;
+  parseLimits?: ParseOptions;
+  /** Fire timers and run handlers automatically (default true). */
+  scheduler?: boolean;
+}
+
+export interface DeployedProcess {
+  id: string;
+  name?: string;
+  version: number;
+  key: string;
+  /** False when the same XML was already the latest version: nothing new was stored. */
+  created: boolean;
+}
+
+export interface DeployResult {
+  processes: DeployedProcess[];
+  warnings: Problem[];
+}
+
+export interface ActivityView {
+  id: string;
+  node: string;
+  name?: string;
+  kind: string;
+  startedAt: number;
+  task?: string;
+  job?: string;
+  due?: number;
+  incident?: string;
+}
+
+export interface InstanceView {
+  id: string;
+  processId: string;
+  version: number;
+  definition: string;
+  businessKey?: string;
+  status: InstanceState['status'];
+  startedAt: number;
+  endedAt?: number;
+  parentId?: string;
+  variables: Variables;
+  activities: ActivityView[];
+  incidents: Incident[];
+  timers: Array<{ id: string; node: string; due: number; kind: string }>;
+  sla?: { due?: number };
+}
+
+export type By = string | Actor;
+
+type Listener = (event: EngineEvent) => void;
+
+const DEFAULT_LIMITS: EngineLimits = {
+  maxCallDepth: 64,
+  maxWorkPerStep: 100_000,
+  maxCommandsPerUnit: 10_000,
+  maxConflictRetries: 8,
+};
+
+/**
+ * The sopflow engine: deploy BPMN, start instances, complete tasks,
+ * correlate messages, fire timers and jobs, read the audit trail. Every
+ * state change is one store commit. Time, ids, store and handlers are
+ * injected; the engine reads no clock of its own.
+ */
+export class Engine {
+  readonly store: Store;
+  readonly clock: Clock;
+  private readonly definitions: Definitions;
+  private readonly calendars = new Map<string, BusinessCalendar>();
+  private readonly handlers: Record<string, JobHandler>;
+  private readonly hash: HashFn;
+  private readonly newId: () => string;
+  private readonly limits: EngineLimits;
+  private readonly variableLimits: VariableLimits;
+  private readonly workerId: string;
+  private readonly leaseMs: number;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private serialTail: Promise<unknown> = Promise.resolve();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private wake: { at: number; cancel: () => void } | undefined;
+  private kickQueued = false;
+  private closed = false;
+  private readonly stopIdleWaiter: (() => void) | undefined;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store ?? new MemoryStore();
+    this.clock = options.clock;
+    this.handlers = { ...(options.handlers ?? {}) };
+    this.hash = options.hash ?? sha256Hex;
+    this.newId = options.ids ?? (() => globalThis.crypto.randomUUID());
+    this.limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
+    this.variableLimits = { ...DEFAULT_VARIABLE_LIMITS, ...(options.variableLimits ?? {}) };
+    this.workerId = options.workerId ?? `engine-${this.newId()}`;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    for (const calendar of options.calendars ?? []) this.registerCalendar(calendar);
+    this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits);
+    const clock = this.clock as Clock & { addIdleWaiter?: (fn: () => Promise<void>) => () => void };
+    this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.idle());
+    if (options.scheduler !== false) this.kick();
+  }
+
+  // ================================================================ configuration
+
+  /** Registers (or replaces) a business calendar. */
+  registerCalendar(calendar: CalendarSpec | BusinessCalendar): BusinessCalendar {
+    const built = calendar instanceof BusinessCalendar ? calendar : BusinessCalendar.from(calendar);
+    this.calendars.set(built.name, built);
+    return built;
+  }
+
+  calendar(name: string): BusinessCalendar | undefined {
+    return this.calendars.get(name);
+  }
+
+  /** Registers a service-task handler for a job type. */
+  registerHandler(type: string, handler: JobHandler): void {
+    this.handlers[type] = handler;
+    this.kick();
+  }
+
+  /** Listens to engine events (`task.created`, `sla.reminder`, …, or `*`). Returns an unsubscribe function. */
+  on(type: EngineEventType | '*', listener: Listener): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener);
+    return () => set!.delete(listener);
+  }
+
+  // ================================================================ deploy
+
+  /**
+   * Parses, validates and stores a BPMN document. Each executable process
+   * gets a new version unless its XML is unchanged; running instances keep
+   * their version.
+   * @throws BpmnParseError, UnsupportedElementError, BpmnValidationError
+   */
+  async deploy(xml: string | Uint8Array, options: { by?: string } = {}): Promise<DeployResult> {
+    const parsed = await parse(xml, this.options.parseLimits);
+    const { processes, warnings } = compile(parsed.definitions, { locate: parsed.locate });
+    const checksum = this.hash(parsed.xml);
+    return this.serial(async () => {
+      const now = this.clock.now();
+      const commit = emptyCommit();
+      const result: DeployedProcess[] = [];
+      for (const compiled of processes) {
+        const latest = await this.store.latestDeployment(compiled.id);
+        if (latest && latest.checksum === checksum) {
+          result.push({ id: compiled.id, ...(compiled.name ? { name: compiled.name } : {}), version: latest.version, key: latest.key, created: false });
+          continue;
+        }
+        const version = (latest?.version ?? 0) + 1;
+        const definition: ProcessDefinition = { ...compiled, version, key: `${compiled.id}:${version}` };
+        Definitions.check(definition);
+        const record = {
+          key: definition.key,
+          processId: definition.id,
+          version,
+          ...(definition.name ? { name: definition.name } : {}),
+          deployedAt: now,
+          xml: parsed.xml,
+          checksum,
+          definition,
+        };
+        commit.deployments.push(record);
+        const deployed = this.definitions.load(record);
+        // Start events of the previous version stop; this version's start.
+        if (latest) {
+          for (const id of latest.definition.scopes[latest.processId].triggeredStarts) {
+            commit.startSubscriptions.remove.push(`start:${latest.processId}:${id}`);
+            commit.timers.remove.push(`start:${latest.key}:${id}`);
+          }
+        }
+        for (const id of definition.scopes[definition.id].triggeredStarts) {
+          const node = definition.nodes[id];
+          const kind = node.event?.kind;
+          if (kind === 'message' || kind === 'signal') {
+            commit.startSubscriptions.upsert.push({
+              id: `start:${definition.id}:${id}`,
+              kind,
+              name: (kind === 'message' ? node.event!.messageName : node.event!.signalName)!,
+              processId: definition.id,
+              definition: definition.key,
+              node: id,
+            });
+          } else if (kind === 'timer') {
+            const row = startTimerRow(deployed, id, now);
+            if (row) commit.timers.upsert.push(row);
+          }
+        }
+        const chainId = `process:${definition.id}`;
+        const last = (await this.store.queryAudit({ instanceId: chainId, order: 'desc', limit: 1 })).items[0];
+        commit.audit.push(
+          ...chainEvents(
+            [{ type: 'deployment.created', time: now, actor: options.by ?? 'system', data: { key: definition.key, version, checksum, ...(latest ? { previous: latest.key } : {}) } }],
+            { instanceId: chainId, processId: definition.id, version, seq: last?.seq ?? 0, prevHash: last?.hash ?? GENESIS_HASH },
+            this.hash,
+          ),
+        );
+        result.push({ id: definition.id, ...(definition.name ? { name: definition.name } : {}), version, key: definition.key, created: true });
+      }
+      await this.store.commit(commit);
+      this.kick();
+      return { processes: result, warnings: [...parsed.warnings, ...warnings] };
+    });
+  }
+
+  /** The generated xstate machine of a deployed process (latest version unless given). */
+  async machineFor(processId: string, version?: number): Promise<InstanceMachine> {
+    return (await this.definitions.byProcessId(processId, version)).machine;
+  }
+
+  /** The compiled definition of a deployed process (latest version unless given). */
+  async definition(processId: string, version?: number): Promise<ProcessDefinition> {
+    return (await this.definitions.byProcessId(processId, version)).record.definition;
+  }
+
+  // ================================================================ instances
+
+  /** Starts an instance at the process's none start event (or `startNode`). */
+  async start(
+    processId: string,
+    options: { variables?: Variables; businessKey?: string; version?: number; by?: string; startNode?: string; id?: string } = {},
+  ): Promise<InstanceView> {
+    const variables = checkVariables(options.variables, `start(${processId})`, this.variableLimits);
+    const deployed = await this.definitions.byProcessId(processId, options.version);
+    const [result] = await this.execute([
+      {
+        kind: 'start',
+        definition: deployed.record.key,
+        input: {
+          actor: options.by ?? 'system',
+          variables,
+          ...(options.businessKey !== undefined ? { businessKey: options.businessKey } : {}),
+          ...(options.startNode ? { startNode: options.startNode } : {}),
+          ...(options.id ? { id: options.id } : {}),
+        },
+      },
+    ]);
+    return this.instance(result.instanceId!);
+  }
+
+  /** The instance's current state: variables, active activities, incidents, timers. */
+  async instance(id: string): Promise<InstanceView> {
+    const record = await this.store.getInstance(id);
+    if (!record) throw new NotFoundError('instance', id);
+    const state = record.state;
+    const deployed = await this.definitions.byDefinitionKey(record.definition);
+    const activities: ActivityView[] = Object.values(state.execs).map((exec) => {
+      const node = deployed.runtime.node(exec.node);
+      return {
+        id: exec.id,
+        node: exec.node,
+        ...(node?.name ? { name: node.name } : {}),
+        kind: exec.kind,
+        startedAt: exec.startedAt,
+        ...(exec.task ? { task: exec.task.id } : {}),
+        ...(exec.job ? { job: exec.job.id } : {}),
+        ...(exec.sla?.due !== undefined ? { due: exec.sla.due } : {}),
+        ...(exec.incident ? { incident: exec.incident } : {}),
+      };
+    });
+    return {
+      id: record.id,
+      processId: record.processId,
+      version: record.version,
+      definition: record.definition,
+      ...(record.businessKey !== undefined ? { businessKey: record.businessKey } : {}),
+      status: record.status,
+      startedAt: record.startedAt,
+      ...(record.endedAt !== undefined ? { endedAt: record.endedAt } : {}),
+      ...(record.parentId ? { parentId: record.parentId } : {}),
+      variables: state.scopes[state.root]?.vars ?? {},
+      activities,
+      incidents: Object.values(state.incidents),
+      timers: Object.values(state.timers).map((t) => ({ id: t.id, node: t.node, due: t.due, kind: t.role })),
+      ...(state.sla ? { sla: { ...(state.sla.due !== undefined ? { due: state.sla.due } : {}) } } : {}),
+    };
+  }
+
+  async instances(query: InstanceQuery = {}) {
+    return this.store.findInstances(query);
+  }
+
+  /** Cancels a running instance (and the instances it called). */
+  async cancel(instanceId: string, options: { reason?: string; by?: By } = {}): Promise<void> {
+    const actor = await this.actor(options.by ?? 'system');
+    await this.execute([{ kind: 'event', instanceId, event: { type: 'cancel', at: this.clock.now(), actor, ...(options.reason ? { reason: options.reason } : {}) } }]);
+  }
+
+  /** Sets process-level variables of a running instance. */
+  async setVariables(instanceId: string, variables: Variables, options: { by?: By } = {}): Promise<void> {
+    const vars = checkVariables(variables, `setVariables(${instanceId})`, this.variableLimits);
+    const actor = await this.actor(options.by ?? 'system');
+    await this.execute([{ kind: 'event', instanceId, event: { type: 'variables.set', at: this.clock.now(), actor, variables: vars } }]);
+  }
+
+  /** Resolves an incident: the token tries again (a failed job gets new retries). */
+  async resolveIncident(instanceId: string, incidentId: string, options: { variables?: Variables; by?: By } = {}): Promise<void> {
+    const vars = checkVariables(options.variables, `resolveIncident(${incidentId})`, this.variableLimits);
+    const actor = await this.actor(options.by ?? 'system');
+    await this.execute([{ kind: 'event', instanceId, event: { type: 'incident.resolve', at: this.clock.now(), actor, incidentId, variables: vars } }]);
+  }
+
+  // ================================================================ tasks
+
+  async tasks(query: TaskQuery = {}): Promise<Page<TaskRow>> {
+    return this.store.findTasks(query);
+  }
+
+  async task(taskId: string): Promise<TaskRow> {
+    const task = await this.store.getTask(taskId);
+    if (!task) throw new NotFoundError('task', taskId, 'it does not exist or is no longer open');
+    return task;
+  }
+
+  /** Claims a task for `user` (who must be a candidate). `by` defaults to the user. */
+  async claim(taskId: string, user: string, options: { by?: By } = {}): Promise<void> {
+    const task = await this.task(taskId);
+    const actor = await this.actor(options.by ?? user);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.clock.now(), actor, taskId, user } }]);
+  }
+
+  async unclaim(taskId: string, options: { by: By }): Promise<void> {
+    const task = await this.task(taskId);
+    const actor = await this.actor(options.by);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.clock.now(), actor, taskId, user: null } }]);
+  }
+
+  /** Reassigns a task (a supervisor's or an SLA rule's move), recorded in the audit trail. */
+  async assign(taskId: string, to: { assignee?: string | null; candidateUsers?: string[]; candidateGroups?: string[] }, options: { by: By }): Promise<void> {
+    const task = await this.task(taskId);
+    const actor = await this.actor(options.by);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.assign', at: this.clock.now(), actor, taskId, ...to } }]);
+  }
+
+  /**
+   * Completes a task as `by` (a user id, or `{ id, groups }`). Refused with
+   * TaskNotAssignableError unless `by` is its assignee or a candidate.
+   */
+  async complete(taskId: string, options: { by: By; variables?: Variables }): Promise<void> {
+    const variables = checkVariables(options.variables, `complete(${taskId})`, this.variableLimits);
+    const task = await this.task(taskId);
+    const actor = await this.actor(options.by);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.complete', at: this.clock.now(), actor, taskId, variables } }]);
+  }
+
+  // ================================================================ messages and signals
+
+  /**
+   * Delivers a message to every instance waiting for it with this correlation
+   * key (each once); if none waits, starts the processes with a matching
+   * message start event (the key becomes the business key).
+   * @throws MessageCorrelationError when nothing matched
+   */
+  async correlate(
+    message: string,
+    options: { key?: string | null; variables?: Variables; businessKey?: string; by?: By } = {},
+  ): Promise<{ correlated: string[]; started: string[] }> {
+    const variables = checkVariables(options.variables, `correlate(${message})`, this.variableLimits);
+    const actor = await this.actor(options.by ?? 'system');
+    const [result] = await this.execute([
+      {
+        kind: 'correlate',
+        name: message,
+        ...(options.key !== undefined ? { key: options.key } : {}),
+        variables,
+        ...(options.businessKey !== undefined ? { businessKey: options.businessKey } : {}),
+        actor,
+      },
+    ]);
+    return { correlated: result.correlated ?? [], started: result.started ?? [] };
+  }
+
+  /** Broadcasts a signal to every waiting catch and signal start event. */
+  async signal(name: string, options: { variables?: Variables; by?: By } = {}): Promise<void> {
+    const variables = checkVariables(options.variables, `signal(${name})`, this.variableLimits);
+    const actor = await this.actor(options.by ?? 'system');
+    await this.execute([{ kind: 'signal', name, variables, actor }]);
+  }
+
+  // ================================================================ jobs (external workers)
+
+  readonly jobs = {
+    /** Leases up to `max` due jobs of these types to an external worker. */
+    fetchAndLock: async (options: { types: string[]; workerId: string; max?: number; lockMs?: number }): Promise<Job[]> => {
+      const rows = await this.store.acquireJobs({
+        now: this.clock.now(),
+        workerId: options.workerId,
+        leaseMs: options.lockMs ?? this.leaseMs,
+        limit: options.max ?? 10,
+        types: options.types,
+      });
+      return rows.map(toJob);
+    },
+    complete: async (jobId: string, options: { variables?: Variables; workerId?: string } = {}) => {
+      const variables = checkVariables(options.variables, `job.complete(${jobId})`, this.variableLimits);
+      const job = await this.leasedJob(jobId, options.workerId);
+      await this.execute([{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId, variables } }]);
+    },
+    fail: async (jobId: string, options: { error: string; retries?: number; retryInMs?: number; workerId?: string }) => {
+      const job = await this.leasedJob(jobId, options.workerId);
+      const now = this.clock.now();
+      await this.execute([
+        {
+          kind: 'event',
+          instanceId: job.instanceId,
+          event: {
+            type: 'job.fail',
+            at: now,
+            jobId,
+            error: options.error,
+            ...(options.retries !== undefined ? { retries: options.retries } : {}),
+            ...(options.retryInMs !== undefined ? { retryAt: now + options.retryInMs } : {}),
+          },
+        },
+      ]);
+    },
+    throwError: async (jobId: string, options: { code: string; message?: string; variables?: Variables; workerId?: string }) => {
+      const variables = checkVariables(options.variables, `job.throwError(${jobId})`, this.variableLimits);
+      const job = await this.leasedJob(jobId, options.workerId);
+      await this.execute([
+        { kind: 'event', instanceId: job.instanceId, event: { type: 'job.error', at: this.clock.now(), jobId, code: options.code, ...(options.message ? { message: options.message } : {}), variables } },
+      ]);
+    },
+  };
+
+  private async leasedJob(jobId: string, workerId: string | undefined): Promise<JobRow> {
+    const job = await this.store.getJob(jobId);
+    if (!job) throw new NotFoundError('job', jobId, 'it does not exist or is finished');
+    if (workerId && job.lockedBy && job.lockedBy !== workerId && (job.lockedUntil ?? 0) > this.clock.now()) {
+      throw new InvalidStateError('job.lease', `Job '${jobId}' is leased to '${job.lockedBy}', not '${workerId}'.`, { jobId, workerId, lockedBy: job.lockedBy });
+    }
+    return job;
+  }
+
+  // ================================================================ audit
+
+  readonly audit = {
+    /** Audit events by instance, business key, process, node, actor, type, time range; paged. */
+    query: (query: AuditQuery): Promise<Page<AuditEvent>> => this.store.queryAudit(query),
+    /**
+     * Verifies the hash chain of one instance (or every instance): finds any
+     * edited, deleted, reordered or truncated event and names the first.
+     */
+    verify: async (instanceId?: string): Promise<{ ok: boolean; checked: number; problems: VerifyProblem[] }> => {
+      const ids: Array<{ id: string; last?: { seq: number; hash: string } }> = [];
+      if (instanceId !== undefined) {
+        const record = await this.store.getInstance(instanceId);
+        ids.push({ id: instanceId, ...(record ? { last: { seq: record.auditSeq, hash: record.auditHash } } : {}) });
+      } else {
+        for (let offset = 0; ; offset += 500) {
+          const page = await this.store.findInstances({ offset, limit: 500 });
+          for (const r of page.items) ids.push({ id: r.id, last: { seq: r.auditSeq, hash: r.auditHash } });
+          if (page.items.length < 500) break;
+        }
+      }
+      const problems: VerifyProblem[] = [];
+      for (const { id, last } of ids) {
+        const problem = verifyChain(await this.store.auditTrail(id), this.hash, last);
+        if (problem) problems.push(problem);
+      }
+      return { ok: problems.length === 0, checked: ids.length, problems };
+    },
+  };
+
+  // ================================================================ running
+
+  /** Resolves when no handler is running and nothing is queued (virtual-time tests await it). */
+  async idle(): Promise<void> {
+    for (let rounds = 0; rounds < 10_000; rounds++) {
+      await this.serialTail.catch(() => {});
+      if (this.kickQueued) await Promise.resolve();
+      if (this.inflight.size === 0 && !this.kickQueued) {
+        await this.serialTail.catch(() => {});
+        if (this.inflight.size === 0 && !this.kickQueued) return;
+      }
+      await Promise.allSettled([...this.inflight]);
+    }
+  }
+
+  /** Stops the scheduler; the store stays open (close it yourself). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.cancel();
+    this.wake = undefined;
+    this.stopIdleWaiter?.();
+    await this.idle();
+  }
+
+  private async actor(by: By): Promise<Actor> {
+    if (typeof by !== 'string') return by;
+    if (by === 'system' || !this.options.identity) return { id: by };
+    return { id: by, groups: await this.options.identity.groupsOf(by) };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serialTail.then(fn, fn);
+    this.serialTail = run.catch(() => {});
+    return run;
+  }
+
+  /** Runs commands as one unit of work and commits it; retried on an optimistic-lock conflict. */
+  private execute(commands: Command[]): Promise<CommandResult[]> {
+    return this.serial(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const unit = new Unit({
+          store: this.store,
+          definitions: this.definitions,
+          hash: this.hash,
+          salt: this.options.auditSalt ?? '',
+          newId: this.newId,
+          now: this.clock.now(),
+          maxCommands: this.limits.maxCommandsPerUnit,
+        });
+        await unit.run(commands);
+        try {
+          await this.store.commit(unit.commit);
+        } catch (error) {
+          if (error instanceof ConcurrencyConflictError && attempt < this.limits.maxConflictRetries) continue;
+          throw error;
+        }
+        this.publish(unit.events);
+        this.kick();
+        return unit.results;
+      }
+    });
+  }
+
+  private publish(events: EngineEvent[]): void {
+    for (const event of events) {
+      for (const key of [event.type, '*']) {
+        for (const listener of this.listeners.get(key) ?? []) {
+          try {
+            listener(event);
+          } catch {
+            // A listener's failure must not undo a committed step or stop the others.
+          }
+        }
+      }
+    }
+  }
+
+  // ================================================================ scheduler
+
+  /** Re-arms the wake-up and runs due jobs, once per burst of commits. */
+  private kick(): void {
+    if (this.closed || this.options.scheduler === false || this.kickQueued) return;
+    this.kickQueued = true;
+    const work = (async () => {
+      await Promise.resolve();
+      this.kickQueued = false;
+      await this.runDueJobs();
+      await this.arm();
+    })();
+    this.track(work);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((error) => this.report(error)).finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
+  }
+
+  private report(error: unknown): void {
+    // Background failures (a timer whose step failed) surface as events; the timer or job lease expires and it is retried.
+    const message = error instanceof Error ? error.message : String(error);
+    for (const listener of this.listeners.get('error' as EngineEventType) ?? []) {
+      listener({ type: 'error' as EngineEventType, instanceId: '', processId: '', time: this.clock.now(), data: { message, ...(error instanceof SopflowError ? { code: error.code } : {}) } });
+    }
+  }
+
+  private async arm(): Promise<void> {
+    if (this.closed) return;
+    const types = Object.keys(this.handlers);
+    const [timerDue, jobDue] = await Promise.all([this.store.nextTimerDue(), types.length ? this.store.nextJobDue(types) : undefined]);
+    const next = timerDue === undefined ? jobDue : jobDue === undefined ? timerDue : Math.min(timerDue, jobDue);
+    if (next === undefined) {
+      this.wake?.cancel();
+      this.wake = undefined;
+      return;
+    }
+    if (this.wake && this.wake.at === next) return;
+    this.wake?.cancel();
+    const at = next;
+    this.wake = { at, cancel: this.clock.setTimer(at, () => this.onWake(at)) };
+  }
+
+  private async onWake(at: number): Promise<void> {
+    if (this.wake?.at === at) this.wake = undefined;
+    if (this.closed) return;
+    await this.fireDueTimers();
+    await this.runDueJobs();
+    await this.idle();
+    await this.arm();
+  }
+
+  private async fireDueTimers(): Promise<void> {
+    for (;;) {
+      const timers = await this.store.acquireTimers({ now: this.clock.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 256 });
+      if (timers.length === 0) return;
+      for (const timer of timers) {
+        try {
+          await this.execute([{ kind: 'timer', timer }]);
+        } catch (error) {
+          this.report(error);
+        }
+      }
+    }
+  }
+
+  private async runDueJobs(): Promise<void> {
+    const types = Object.keys(this.handlers);
+    if (this.closed || types.length === 0) return;
+    for (;;) {
+      const rows = await this.store.acquireJobs({ now: this.clock.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 64, types });
+      if (rows.length === 0) return;
+      for (const row of rows) this.track(this.runJob(row));
+    }
+  }
+
+  private async runJob(row: JobRow): Promise<void> {
+    const handler = this.handlers[row.type];
+    const job = toJob(row);
+    let event: Command;
+    try {
+      const result = await handler(job);
+      const variables = checkVariables(result ?? {}, `handler '${row.type}' result`, this.variableLimits);
+      event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId: row.id, variables } };
+    } catch (error) {
+      if (error instanceof BpmnError) {
+        event = {
+          kind: 'event',
+          instanceId: row.instanceId,
+          event: { type: 'job.error', at: this.clock.now(), jobId: row.id, code: error.code, message: error.message, variables: checkVariables(error.variables, 'BpmnError variables', this.variableLimits) },
+        };
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.fail', at: this.clock.now(), jobId: row.id, error: message } };
+      }
+    }
+    try {
+      await this.execute([event]);
+    } catch (error) {
+      // The job was cancelled meanwhile (its activity interrupted) — nothing to report back.
+      if (!(error instanceof NotFoundError) && !(error instanceof InvalidStateError)) throw error;
+    }
+  }
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    type: row.type,
+    instanceId: row.instanceId,
+    node: row.node,
+    variables: row.variables,
+    retries: row.retries,
+    attempt: row.attempt,
+    idempotencyKey: row.idempotencyKey,
+  };
+}
+
+/** Creates an engine. See {@link EngineOptions}. */
+export function createEngine(options: EngineOptions): Engine {
+  return new Engine(options);
+}
+
+export type { TimerRow };

@@ -1,0 +1,194 @@
+/**
+ * The store contract: everything the engine persists, and the queries it
+ * needs. One engine step is one `commit` — a single atomic transaction with
+ * an optimistic revision check per instance. Implementations: MemoryStore
+ * (here), @sopflow/store-sqlite, @sopflow/store-postgres; one contract test
+ * suite runs against all of them.
+ */
+
+import type { ProcessDefinition } from '../compile/definition.js';
+import type { JobRow, SubscriptionRow, TaskRow, TimerRow } from '../machine/effects.js';
+import type { InstanceState, InstanceStatus } from '../machine/state.js';
+
+export type { JobRow, SubscriptionRow, TaskRow, TimerRow };
+
+export interface DeploymentRecord {
+  /** `${processId}:${version}` */
+  key: string;
+  processId: string;
+  version: number;
+  name?: string;
+  deployedAt: number;
+  /** The BPMN source exactly as deployed (for the modeler, audits and diffing). */
+  xml: string;
+  /** SHA-256 of the source: redeploying unchanged XML creates no new version. */
+  checksum: string;
+  definition: ProcessDefinition;
+}
+
+export interface InstanceRecord {
+  id: string;
+  processId: string;
+  /** Definition key. */
+  definition: string;
+  version: number;
+  businessKey?: string;
+  status: InstanceStatus;
+  startedAt: number;
+  endedAt?: number;
+  parentId?: string;
+  /** Optimistic-lock revision: incremented by every commit. */
+  rev: number;
+  /** Number of open incidents (for monitoring). */
+  incidents: number;
+  /**
+   * The instance machine's context. The machine's state value follows from
+   * `status`, so the xstate snapshot is rebuilt with `machine.resolveState`.
+   */
+  state: InstanceState;
+  /** Last audit sequence number and hash: where the next step's chain continues. */
+  auditSeq: number;
+  auditHash: string;
+}
+
+/** A message or signal start event of a deployed (latest) definition. */
+export interface StartSubscriptionRow {
+  id: string;
+  kind: 'message' | 'signal';
+  name: string;
+  processId: string;
+  definition: string;
+  node: string;
+}
+
+/** One audit event, numbered and chained. */
+export interface AuditEvent {
+  instanceId: string;
+  seq: number;
+  time: number;
+  type: string;
+  actor: string;
+  processId: string;
+  version: number;
+  businessKey?: string;
+  node?: string;
+  nodeName?: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface Commit {
+  deployments: DeploymentRecord[];
+  /** Instances written by this step; `expectedRev` 0 creates the instance. */
+  instances: Array<{ record: InstanceRecord; expectedRev: number }>;
+  tasks: { upsert: TaskRow[]; remove: string[] };
+  timers: { upsert: TimerRow[]; remove: string[] };
+  jobs: { upsert: JobRow[]; remove: string[] };
+  subscriptions: { upsert: SubscriptionRow[]; remove: string[] };
+  startSubscriptions: { upsert: StartSubscriptionRow[]; remove: string[] };
+  audit: AuditEvent[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface TaskQuery {
+  instanceId?: string;
+  processId?: string;
+  businessKey?: string;
+  node?: string;
+  assignee?: string;
+  /** Tasks any of these groups may work on (candidate groups). */
+  candidateGroups?: string[];
+  candidateUser?: string;
+  /** Only tasks past their SLA due time at this instant. */
+  overdueAt?: number;
+  offset?: number;
+  limit?: number;
+}
+
+export interface InstanceQuery {
+  processId?: string;
+  definition?: string;
+  businessKey?: string;
+  status?: InstanceStatus;
+  parentId?: string;
+  withIncidents?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+export interface AuditQuery {
+  instanceId?: string;
+  businessKey?: string;
+  processId?: string;
+  node?: string;
+  actor?: string;
+  types?: string[];
+  from?: number;
+  to?: number;
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
+}
+
+export interface AcquireOptions {
+  now: number;
+  workerId: string;
+  /** How long the acquired rows stay leased to this worker. */
+  leaseMs: number;
+  limit: number;
+}
+
+export interface Store {
+  /** Applies one step atomically; throws ConcurrencyConflictError when an instance's revision moved. */
+  commit(commit: Commit): Promise<void>;
+
+  getDeployment(key: string): Promise<DeploymentRecord | undefined>;
+  latestDeployment(processId: string): Promise<DeploymentRecord | undefined>;
+  listDeployments(): Promise<Array<Omit<DeploymentRecord, 'xml' | 'definition'>>>;
+
+  getInstance(id: string): Promise<InstanceRecord | undefined>;
+  findInstances(query: InstanceQuery): Promise<Page<Omit<InstanceRecord, 'state'>>>;
+
+  getTask(id: string): Promise<TaskRow | undefined>;
+  findTasks(query: TaskQuery): Promise<Page<TaskRow>>;
+
+  findSubscriptions(kind: 'message' | 'signal', name: string, key?: string | null): Promise<SubscriptionRow[]>;
+  findStartSubscriptions(kind: 'message' | 'signal', name: string): Promise<StartSubscriptionRow[]>;
+
+  /** Leases due timers (due ≤ now, not leased by a live worker), earliest first. */
+  acquireTimers(options: AcquireOptions): Promise<TimerRow[]>;
+  /** The earliest due time of any timer, for the scheduler's next wake-up. */
+  nextTimerDue(): Promise<number | undefined>;
+  getTimer(id: string): Promise<TimerRow | undefined>;
+
+  /** Leases due jobs of the given types (all types when omitted), oldest first. */
+  acquireJobs(options: AcquireOptions & { types?: string[] }): Promise<JobRow[]>;
+  /** The earliest due time of any unleased job of these types. */
+  nextJobDue(types?: string[]): Promise<number | undefined>;
+  getJob(id: string): Promise<(JobRow & { lockedBy?: string; lockedUntil?: number }) | undefined>;
+
+  queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
+  /** Every audit event of one chain (instance, or `process:<id>` for deployments) in stored order. */
+  auditTrail(chainId: string): Promise<AuditEvent[]>;
+
+  close(): Promise<void>;
+}
+
+/** An empty commit to fill. */
+export function emptyCommit(): Commit {
+  return {
+    deployments: [],
+    instances: [],
+    tasks: { upsert: [], remove: [] },
+    timers: { upsert: [], remove: [] },
+    jobs: { upsert: [], remove: [] },
+    subscriptions: { upsert: [], remove: [] },
+    startSubscriptions: { upsert: [], remove: [] },
+    audit: [],
+  };
+}
