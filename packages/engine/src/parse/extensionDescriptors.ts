@@ -1,6 +1,6 @@
 import { BpmnModdle } from 'bpmn-moddle';
-import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json';
-import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { sopDescriptor } from '@sopflow/moddle';
 
 /** A moddle property definition, as in the JSON descriptors. */
