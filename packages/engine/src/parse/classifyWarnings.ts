@@ -37,7 +37,7 @@ const DROPPED_CONTENT: ReadonlyArray<readonly [RegExp, string]> = [
 
 const UNPARSABLE = /^unparsable content (.*?) ?detected\n\tline: (\d+)\n\tcolumn: (\d+)\n\tnested error: (.*)$/s;
 
-/** Line, 0-based line and column and nested error of a moddle "unparsable content" message. */
+/** The content, 0-based line and column, and nested error of a moddle "unparsable content" message. */
 export function readUnparsable(message: string): { data: string; line: number; column: number; nested: string } | undefined {
   const match = UNPARSABLE.exec(message);
   if (!match) return undefined;

@@ -87,6 +87,20 @@ describe('createModdle', () => {
     ]);
   });
 
+  it('should file an untyped attribute under the package prefix, whatever prefix the document uses', async () => {
+    // given
+    const input = `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:s="https://sopflow.dev/schema/bpmn/sop/1.0" id="D">
+  <bpmn:process id="P"><bpmn:userTask id="U" s:assignee="alice" s:sla="PT1H"/></bpmn:process>
+</bpmn:definitions>`;
+    // when
+    const { definitions, warnings } = await parse(input);
+    // then
+    const task = (definitions.rootElements?.[0] as any).flowElements[0];
+    expect(warnings).toEqual([]);
+    expect(task.$attrs).toEqual({ 'sop:assignee': 'alice' });
+    expect([task.get('sop:assignee'), task.get('sop:sla')]).toEqual(['alice', 'PT1H']);
+  });
+
   it('should return a new instance each time', () => {
     // then
     expect(createModdle()).not.toBe(createModdle());
