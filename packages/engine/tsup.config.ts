@@ -6,4 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // Inline the Camunda/Zeebe moddle descriptors: a JSON import from a dependency
+  // would need import attributes, which the ES2022 output cannot carry.
+  noExternal: [/-bpmn-moddle\/resources\/.+\.json$/],
 });

@@ -37,7 +37,8 @@ export const CAMUNDA_COLLIDING_PROPERTIES = [
 export const sopCamundaCompatibleDescriptor = {
   ...descriptor,
   types: descriptor.types.map((type) => {
-    if (!('properties' in type) || !type.properties) return type;
+    // Only the attribute groups that extend BPMN types collide; sop's own elements keep every property.
+    if (!('extends' in type) || !('properties' in type) || !type.properties) return type;
     const colliding = new Set<string>(CAMUNDA_COLLIDING_PROPERTIES);
     const attributeOnly = type.properties.filter((p) => !colliding.has(p.name));
     return { ...type, properties: attributeOnly };

@@ -284,7 +284,6 @@ export class TokenGame {
           this.enter(work.node, work.scope, work.flow);
           break;
         case 'leave':
-          this.recordLeft(work.node);
           this.leave(work.node, work.scope);
           break;
         case 'resume': {
@@ -316,11 +315,7 @@ export class TokenGame {
     if (scope) this.check(scope);
   }
 
-  /** Gateways record their leaving when they pass a token on. */
-  private recordLeft(nodeId: string): void {
-    const node = this.rt.node(nodeId);
-    if (node.type.endsWith('Gateway')) this.record('node.left', node);
-  }
+
 
   private record(type: string, node: NodeDef | undefined, data?: Record<string, unknown>): void {
     this.audit.push({
@@ -499,7 +494,6 @@ export class TokenGame {
           this.joinArrive(node, scope, flow);
           return;
         }
-        this.record('node.left', node);
         this.leave(node.id, scope);
         return;
       case 'eventBasedGateway':
@@ -518,6 +512,8 @@ export class TokenGame {
   private leave(nodeId: string, scope: string): void {
     const node = this.rt.node(nodeId);
     const flows = this.chooseFlows(node, scope);
+    // Gateways record their leaving here, once a flow is chosen (activities and events do it as they end).
+    if (node.type.endsWith('Gateway')) this.record('node.left', node, node.type === 'exclusiveGateway' ? { flows } : undefined);
     for (const flow of flows) this.push({ t: 'enter', node: this.rt.flow(flow).target, scope, flow });
   }
 
@@ -566,7 +562,6 @@ export class TokenGame {
     if (!buffer || !node.incoming.every((f) => (buffer[f] ?? 0) > 0)) return;
     this.consumeJoin(node, scope, node.incoming);
     this.record('gateway.joined', node, { flows: node.incoming });
-    this.record('node.left', node);
     this.leave(node.id, scope);
   }
 
