@@ -30,7 +30,7 @@ export interface DateTimerSpec {
  * BPMN `timeCycle`: an ISO 8601 repeating interval or a cron expression.
  *
  * - `repetitions`: how many times it fires at most; `null` = unbounded
- *   (`R/…`, and always for cron);
+ *   (`R/…`; parsed cron is always unbounded, but a bound set in data is kept);
  * - `start`: instant of the first firing (`R3/2026-01-05T09:00+08:00/P1D`);
  *   without it the first firing is one interval after the timer starts;
  * - `interval`: time between firings;
@@ -244,8 +244,8 @@ export function firstDue(spec: TimerSpec, fromMs: number, options: DueOptions = 
     case 'date':
       return spec.at;
     case 'cycle':
-      if (spec.cron !== undefined) return withinEnd(spec, nextCronTime(spec.cron, fromMs, zone));
       if (spec.repetitions === 0) return null;
+      if (spec.cron !== undefined) return withinEnd(spec, nextCronTime(spec.cron, fromMs, zone));
       if (spec.start !== undefined) return seriesAtOrAfter(spec, fromMs, false, options, zone);
       return withinEnd(spec, add(fromMs, spec.interval as Duration, 1, options, zone));
   }
@@ -274,8 +274,8 @@ export function nextDue(spec: TimerSpec, previousDueMs: number, firedCount: numb
   }
   const zone = zoneOf(options);
   if (spec.kind !== 'cycle') return null;
-  if (spec.cron !== undefined) return withinEnd(spec, nextCronTime(spec.cron, previousDueMs, zone));
   if (spec.repetitions !== null && firedCount >= spec.repetitions) return null;
+  if (spec.cron !== undefined) return withinEnd(spec, nextCronTime(spec.cron, previousDueMs, zone));
   if (spec.start !== undefined) return seriesAtOrAfter(spec, previousDueMs, true, options, zone);
   return withinEnd(spec, add(previousDueMs, spec.interval as Duration, 1, options, zone));
 }

@@ -125,7 +125,7 @@ describe('BusinessCalendar on random calendars', () => {
           expect(calendar.addWorkingTime(t, minutes * MINUTE)).toBe(expected);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 100 },
     );
   });
 

@@ -266,6 +266,16 @@ describe('firstDue and nextDue', () => {
     expect(firstDue(spec, at('2026-09-30T10:00', SHANGHAI), { calendar: officeCalendar })).toBe(at('2026-10-01T09:00', SHANGHAI));
   });
 
+  it('should honour repetitions and an end set on a cron cycle in data', () => {
+    // given a cron cycle limited to two firings, and one ending on Tuesday noon
+    const twice: TimerSpec = { kind: 'cycle', repetitions: 2, cron: '0 9 * * *' };
+    const untilTuesday: TimerSpec = { kind: 'cycle', repetitions: null, cron: '0 9 * * *', end: at('2026-11-24T12:00Z') };
+    // when their schedules are computed from Sunday
+    // then two firings each
+    expect(schedule(twice, at('2026-11-22T00:00Z'), 10)).toEqual([at('2026-11-22T09:00Z'), at('2026-11-23T09:00Z')]);
+    expect(schedule(untilTuesday, at('2026-11-23T00:00Z'), 10)).toEqual([at('2026-11-23T09:00Z'), at('2026-11-24T09:00Z')]);
+  });
+
   it('should use the zone option over the calendar zone for cron', () => {
     // given weekday mornings evaluated in UTC explicitly
     const spec = parseTimer('timeCycle', '0 9 * * MON-FRI');
