@@ -413,10 +413,16 @@ export class TokenGame {
     }
   }
 
-  /** Scope where new variables of an exec's results are created: its MI body, else the root. */
+  /**
+   * Scope where new variables of an exec's results are created: a
+   * multi-instance body keeps them (each instance has its own answer, read by
+   * sop:outputElement); everything else — standard-loop iterations included —
+   * writes to the process.
+   */
   private createScopeFor(exec: Exec): string {
     const scope = this.s.scopes[exec.scope];
-    return exec.body && scope ? scope.id : this.s.root;
+    const container = exec.body ? this.s.execs[exec.body.container] : undefined;
+    return exec.body && scope && !container?.multi?.loop ? scope.id : this.s.root;
   }
 
   // ================================================================ scopes
@@ -1071,6 +1077,7 @@ export class TokenGame {
       if (loop.elementVariable && multi.items) vars[loop.elementVariable] = multi.items[index];
     }
     const body = this.newScope(node.id, container.scope, container.id, vars);
+    this.record('node.entered', node, { instance: index + 1 });
     try {
       this.activate(node, body.id, { container: container.id, index });
     } catch (error) {
@@ -1156,7 +1163,7 @@ export class TokenGame {
     if (exec.job) this.effects.push({ type: 'job.end', jobId: exec.job.id });
     const scope = exec.scope;
     this.removeExec(exec);
-    this.record('node.left', node);
+    this.record('node.left', node, exec.body ? { instance: exec.body.index + 1 } : undefined);
     if (bodyOutcome) {
       this.applyBodyOutcome(exec, bodyOutcome);
       return;

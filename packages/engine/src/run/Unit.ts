@@ -179,7 +179,8 @@ export class Unit {
   /** Sends an event to an instance's machine and records what it produced. */
   private step(entry: Entry, event: InstanceEvent): void {
     if (entry.record.status !== 'running') {
-      if (event.type === 'timer') return; // a timer of an ended instance: just drop it
+      // A timer of an ended instance, or news from a child after the parent ended: nothing to do.
+      if (event.type === 'timer' || event.type.startsWith('child.')) return;
       throw new InvalidStateError('instance.ended', `Instance '${entry.record.id}' is ${entry.record.status}; it accepts no more commands.`, {
         instanceId: entry.record.id,
         status: entry.record.status,
