@@ -587,6 +587,7 @@ class Compiler {
       case 'sendTask': {
         const type = this.jobType(element, node.type === 'serviceTask');
         if (type) this.jobSettings(element, node, type);
+        if (node.type === 'sendTask' && element.messageRef?.name) node.event = { kind: 'message', messageName: element.messageRef.name };
         if (node.type === 'sendTask' && !type && !element.messageRef?.name) {
           this.warn(element, 'bpmn.send-task', 'Send task has no job type and no message; it completes at once and only emits message.sent.');
         }
