@@ -5,7 +5,7 @@
 import { hasComplexKeyStartingAny, joinableWords, wordsOf } from './contextKeys.js';
 import { evaluationError, syntaxError, type ExpressionLocation } from './expressionErrors.js';
 import { evaluateWithFeelin } from './fallback.js';
-import { compileFast, type Evaluator, type FeelContext } from './fastCompiler.js';
+import { compileFast, type FastExpression, type FeelContext, type Frame } from './fastCompiler.js';
 import { stripFeelMarker } from './feelSource.js';
 import { parseFeel } from './syntaxTree.js';
 import { convertToPlain } from './toPlain.js';
@@ -86,17 +86,19 @@ export function isFastContext(context: FeelContext, joinable: ReadonlySet<string
  * closures meet a value they do not handle.
  */
 function withFallback(
-  closure: Evaluator,
+  compiled: FastExpression,
   joinable: ReadonlySet<string>,
   fallback: (context: FeelContext) => unknown,
   toPlain: (value: unknown) => unknown,
 ): (context: FeelContext) => unknown {
+  const { evaluate, slots } = compiled;
+  const noBindings: Frame = [];
   return (context) => {
     const variables = context ?? {};
     if (!isFastContext(variables, joinable)) return fallback(variables);
     let value: unknown;
     try {
-      value = closure(variables);
+      value = evaluate(variables, slots === 0 ? noBindings : new Array<unknown>(slots));
     } catch {
       // DELEGATE, or (defensively) any fault of the closures: feelin decides
       return fallback(variables);

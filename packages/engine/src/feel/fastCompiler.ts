@@ -7,7 +7,8 @@
  * The subset: number, string, boolean and null literals; variables and
  * paths (`a.b.c`); `+ - * / **`; `= != < <= > >=`; `and`, `or`; `if then
  * else`; list literals; `between`; `in` with lists, values, intervals and
- * `< x`-style tests; the built-ins of {@link BUILTINS}; and `duration(…)`,
+ * `< x`-style tests; `for x in list return …`, `some`/`every x in list
+ * satisfies …`; the built-ins of {@link BUILTINS}; and `duration(…)`,
  * `date(…)`, `time(…)`, `date and time(…)`, `@"…"` with literal arguments where
  * their value is the result (folded to its ISO string once).
  */
@@ -24,8 +25,17 @@ import { toPlain } from './toPlain.js';
 /** Variables as the compiled closures read them. */
 export type FeelContext = Readonly<Record<string, unknown>>;
 
+/** Values of the names bound by `for`, `some` and `every`, one slot per binding. */
+export type Frame = unknown[];
+
 /** A compiled (sub)expression. May throw {@link DELEGATE}. */
-export type Evaluator = (context: FeelContext) => unknown;
+export type Evaluator = (context: FeelContext, frame: Frame) => unknown;
+
+/** A compiled expression and the size of the {@link Frame} it needs. */
+export interface FastExpression {
+  readonly evaluate: Evaluator;
+  readonly slots: number;
+}
 
 class OutsideSubset extends Error {}
 
@@ -55,9 +65,11 @@ function isBuiltinName(name: string): boolean {
  * when the expression uses anything outside the fast subset. Pure; the
  * closure is pure as well.
  */
-export function compileFast(tree: FeelNode, source: string): Evaluator | null {
+export function compileFast(tree: FeelNode, source: string): FastExpression | null {
   try {
-    return new FastCompiler(source).expression(tree, true);
+    const compiler = new FastCompiler(source);
+    const evaluate = compiler.expression(tree, true);
+    return { evaluate, slots: compiler.slots };
   } catch (error) {
     if (error instanceof OutsideSubset) return null;
     throw error;
@@ -65,6 +77,11 @@ export function compileFast(tree: FeelNode, source: string): Evaluator | null {
 }
 
 class FastCompiler {
+  /** Frame slots used so far. */
+  slots = 0;
+  /** Names bound by the enclosing `for`/`some`/`every`, with their slot. */
+  private readonly bound = new Map<string, number>();
+
   constructor(private readonly source: string) {}
 
   /**
@@ -96,13 +113,15 @@ class FastCompiler {
         const condition = this.expression(c[1], false);
         const then = this.expression(c[3], result);
         const otherwise = this.expression(c[5], result);
-        return (context) => (isTruthy(condition(context)) ? then(context) : otherwise(context));
+        return (context, frame) => (isTruthy(condition(context, frame)) ? then(context, frame) : otherwise(context, frame));
       }
       case 'List': {
         const items = c.slice(1, -1).map((item) => this.expression(item, result));
-        return (context) => items.map((item) => item(context));
+        return (context, frame) => items.map((item) => item(context, frame));
       }
       case 'FunctionInvocation': return this.invocation(node);
+      case 'ForExpression':
+      case 'QuantifiedExpression': return this.iteration(node);
       case 'DateTimeLiteral': return this.temporalLiteral(node, result);
       default: return outside(node);
     }
@@ -119,9 +138,16 @@ class FastCompiler {
 
   private variable(node: FeelNode): Evaluator {
     const name = node.text;
-    if (node.children.length !== 1 || node.children[0].name !== 'Identifier' || isComplexKey(name) || isBuiltinName(name)) {
-      outside(node);
+    if (node.children.length !== 1 || node.children[0].name !== 'Identifier' || isComplexKey(name)) outside(node);
+    const slot = this.bound.get(name);
+    if (slot !== undefined) {
+      return (_context, frame) => {
+        const value = frame[slot];
+        return value === undefined ? null : value;
+      };
     }
+    // feelin's `partial` (results so far of a `for`) and built-in names used as values
+    if (name === 'partial' || isBuiltinName(name)) outside(node);
     return (context) => {
       const value = readEntry(context, name, false);
       return value === undefined ? null : value;
@@ -142,8 +168,8 @@ class FastCompiler {
       const entry = readEntry(value as object, name, joinable);
       return entry === undefined ? null : entry;
     };
-    return (context) => {
-      const value = read(context);
+    return (context, frame) => {
+      const value = read(context, frame);
       return Array.isArray(value) ? value.map(property) : property(value);
     };
   }
@@ -155,11 +181,11 @@ class FastCompiler {
     if (c.length < 2 || c.length > 3 || operatorNode.name !== 'ArithOp' || !isArithmeticOperator(operator)) outside(node);
     if (c.length === 2) {
       const operand = this.expression(c[1], false);
-      return (context) => arithmetic(operator, 0, operand(context));
+      return (context, frame) => arithmetic(operator, 0, operand(context, frame));
     }
     const left = this.expression(c[0], false);
     const right = this.expression(c[2], false);
-    return (context) => arithmetic(operator, left(context), right(context));
+    return (context, frame) => arithmetic(operator, left(context, frame), right(context, frame));
   }
 
   private logic(node: FeelNode): Evaluator {
@@ -168,16 +194,16 @@ class FastCompiler {
     const left = this.expression(c[0], false);
     const right = this.expression(c[2], false);
     if (node.name === 'Conjunction') {
-      return (context) => {
-        const a = left(context);
-        const b = right(context);
+      return (context, frame) => {
+        const a = left(context, frame);
+        const b = right(context, frame);
         if (a === false || b === false) return false;
         return a === true && b === true ? true : null;
       };
     }
-    return (context) => {
-      const a = left(context);
-      const b = right(context);
+    return (context, frame) => {
+      const a = left(context, frame);
+      const b = right(context, frame);
       if (a === true || b === true) return true;
       return a === false && b === false ? false : null;
     };
@@ -190,21 +216,21 @@ class FastCompiler {
       const operator = c[1].text;
       const left = this.expression(c[0], false);
       const right = this.expression(c[2], false);
-      if (operator === '=') return (context) => feelEquals(left(context), right(context));
-      if (operator === '!=') return (context) => feelNotEquals(left(context), right(context));
+      if (operator === '=') return (context, frame) => feelEquals(left(context, frame), right(context, frame));
+      if (operator === '!=') return (context, frame) => feelNotEquals(left(context, frame), right(context, frame));
       if (!ORDER_OPERATORS.has(operator)) outside(node);
       const order = operator as '<' | '<=' | '>' | '>=';
-      return (context) => compareOrder(order, left(context), right(context));
+      return (context, frame) => compareOrder(order, left(context, frame), right(context, frame));
     }
     if (keyword === 'between' && c.length === 5 && c[3].name === 'and') {
       const value = this.expression(c[0], false);
       const start = this.expression(c[2], false);
       const end = this.expression(c[4], false);
-      return (context) => {
-        const low = start(context);
-        const high = end(context);
+      return (context, frame) => {
+        const low = start(context, frame);
+        const high = end(context, frame);
         if (low === null || high === null) return null;
-        return between(value(context), low, high);
+        return between(value(context, frame), low, high);
       };
     }
     if (keyword === 'in') {
@@ -213,12 +239,12 @@ class FastCompiler {
       if (c.length === 3 && c[2].name === 'PositiveUnaryTest') tests = this.positiveTest(c[2]);
       else if (c.length === 5 && c[3].name === 'PositiveUnaryTests') {
         const each = c[3].children.map((test) => this.positiveTest(test));
-        tests = (context) => each.map((test) => test(context));
+        tests = (context, frame) => each.map((test) => test(context, frame));
       } else return outside(node);
-      return (context) => {
+      return (context, frame) => {
         // feelin compares boolean tests with the `?` entry when there is one
         if (hasEntry(context, '?')) delegate();
-        return isIn(value(context), tests(context));
+        return isIn(value(context, frame), tests(context, frame));
       };
     }
     return outside(node);
@@ -232,7 +258,7 @@ class FastCompiler {
       const items = test.children
         .slice(1, -1)
         .map((item) => (item.name === 'SimplePositiveUnaryTest' ? this.simpleTest(item) : this.expression(item, false)));
-      return (context) => items.map((item) => item(context));
+      return (context, frame) => items.map((item) => item(context, frame));
     }
     return this.expression(test, false);
   }
@@ -243,12 +269,12 @@ class FastCompiler {
       const operator = c[0].text;
       const operand = this.expression(c[1], false);
       switch (operator) {
-        case '=': return (context) => new EqualityTest(operand(context), false);
-        case '!=': return (context) => new EqualityTest(operand(context), true);
-        case '<': return (context) => createRange(null, operand(context), false, false);
-        case '<=': return (context) => createRange(null, operand(context), false, true);
-        case '>': return (context) => createRange(operand(context), null, false, false);
-        case '>=': return (context) => createRange(operand(context), null, true, false);
+        case '=': return (context, frame) => new EqualityTest(operand(context, frame), false);
+        case '!=': return (context, frame) => new EqualityTest(operand(context, frame), true);
+        case '<': return (context, frame) => createRange(null, operand(context, frame), false, false);
+        case '<=': return (context, frame) => createRange(null, operand(context, frame), false, true);
+        case '>': return (context, frame) => createRange(operand(context, frame), null, false, false);
+        case '>=': return (context, frame) => createRange(operand(context, frame), null, true, false);
         default: return outside(node);
       }
     }
@@ -259,9 +285,9 @@ class FastCompiler {
     const end = this.expression(high, false);
     const startBracket = open.name === '[';
     const endBracket = close.name === ']';
-    return (context) => {
-      const a = start(context);
-      const b = end(context);
+    return (context, frame) => {
+      const a = start(context, frame);
+      const b = end(context, frame);
       return createRange(a, b, a !== null && startBracket, b !== null && endBracket);
     };
   }
@@ -272,13 +298,61 @@ class FastCompiler {
     if (parameters.name !== 'PositionalParameters') outside(node);
     const name = target.children.map((part) => part.text).join(' ');
     const builtin: Builtin | undefined = BUILTINS.get(name);
-    if (!builtin || target.children.some((part) => part.name !== 'Identifier')) return outside(node);
+    if (!builtin || this.bound.has(name) || target.children.some((part) => part.name !== 'Identifier')) return outside(node);
     const args = parameters.children.map((argument) => this.expression(argument, false));
     const head = firstWord(name) as string;
-    return (context) => {
+    return (context, frame) => {
       // a variable with the function's name hides the built-in in feelin
       if (hasEntry(context, name) ? context[name] !== undefined : hasComplexKeyStarting(context, head)) delegate();
-      return builtin(args.map((argument) => argument(context)));
+      return builtin(args.map((argument) => argument(context, frame)));
+    };
+  }
+
+  /**
+   * `for x in list return …`, `some x in list satisfies …`, `every …`: one
+   * iteration over a list (not a range); `null` when the source is not a list.
+   */
+  private iteration(node: FeelNode): Evaluator {
+    const [keyword, contexts, , body] = node.children;
+    if (node.children.length !== 4 || contexts.name !== 'InExpressions' || contexts.children.length !== 1) outside(node);
+    const [name, inKeyword, source] = contexts.children[0].children;
+    if (name.name !== 'Name' || name.children.length !== 1 || inKeyword?.name !== 'in') outside(node);
+    if (source?.name !== 'IterationContext' || source.children.length !== 1) outside(node);
+    if (isComplexKey(name.text) || isBuiltinName(name.text) || name.text === 'partial') outside(node);
+    const list = this.expression(source.children[0], false);
+    const slot = this.slots++;
+    const shadowed = this.bound.get(name.text);
+    this.bound.set(name.text, slot);
+    const each = this.expression(body, false);
+    if (shadowed === undefined) this.bound.delete(name.text);
+    else this.bound.set(name.text, shadowed);
+
+    const items = (context: FeelContext, frame: Frame): unknown[] | null => {
+      const value = list(context, frame);
+      return kindOf(value) === 'list' ? (value as unknown[]) : null;
+    };
+    if (keyword.name === 'for') {
+      return (context, frame) => {
+        const values = items(context, frame);
+        if (values === null) return null;
+        const results: unknown[] = [];
+        for (const value of values) {
+          frame[slot] = value;
+          results.push(each(context, frame));
+        }
+        return results;
+      };
+    }
+    const some = keyword.name === 'some';
+    if (!some && keyword.name !== 'every') outside(node);
+    return (context, frame) => {
+      const values = items(context, frame);
+      if (values === null) return null;
+      for (const value of values) {
+        frame[slot] = value;
+        if (isTruthy(each(context, frame)) === some) return some;
+      }
+      return !some;
     };
   }
 

@@ -91,7 +91,7 @@ export function isArithmeticOperator(operator: string): boolean {
  * @throws {@link DELEGATE} for non-JSON operands (temporal arithmetic).
  */
 export function arithmetic(operator: string, left: unknown, right: unknown): unknown {
-  if (Array.isArray(left) || Array.isArray(right)) return null;
+  // kinds first: feelin formats both operands into a warning, which throws for some non-JSON values
   const leftKind = kindOf(left);
   const rightKind = kindOf(right);
   if (leftKind !== rightKind || !ARITHMETIC_TYPES[operator].includes(leftKind)) return null;

