@@ -10,7 +10,9 @@ import { delegate } from './delegate.js';
 import { hasEntry } from './feelValues.js';
 
 // Whitespace and ASCII punctuation except `_`, `?` and `$`, which FEEL names may contain.
-const SEPARATOR = /[\s!"#%&'()*+,\-./:;<=>@[\\\]^`{|}~]/;
+const ASCII_SEPARATORS = ' \t\n\v\f\r!"#%&\'()*+,-./:;<=>@[\\]^`{|}~';
+const IS_ASCII_SEPARATOR = new Uint8Array(128).map((_, code) => (ASCII_SEPARATORS.includes(String.fromCharCode(code)) ? 1 : 0));
+const WIDE_SPACE = /\s/;
 const SEPARATORS = /[\s!"#%&'()*+,\-./:;<=>@[\\\]^`{|}~]+/;
 const WORD = /[^\s!"#%&'()*+,\-./:;<=>@[\\\]^`{|}~]+/gu;
 // After a word, these cannot continue a name, so no key can join the word with what follows.
@@ -18,7 +20,12 @@ const ENDS_NAME = new Set(['', '(', ')', '[', ']', '{', '}', ',', '=', '<', '>',
 
 /** Whether a key contains whitespace or punctuation, so feelin may normalise or join it. */
 export function isComplexKey(key: string): boolean {
-  return SEPARATOR.test(key);
+  // a character loop: this runs for every key of the context on many evaluations
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 128 ? IS_ASCII_SEPARATOR[code] === 1 : WIDE_SPACE.test(key[i])) return true;
+  }
+  return false;
 }
 
 /** The first run of name characters in `text` (`order` for `order-id`), if any. */
@@ -55,7 +62,8 @@ export function isJoinableAt(source: string, index: number): boolean {
 /** Whether `context` has a complex key whose first word is `word`. */
 export function hasComplexKeyStarting(context: object, word: string): boolean {
   for (const key in context) {
-    if (isComplexKey(key) && firstWord(key) === word && hasEntry(context, key)) return true;
+    // `includes` first: most keys do not contain the word at all
+    if (key !== word && key.includes(word) && isComplexKey(key) && firstWord(key) === word && hasEntry(context, key)) return true;
   }
   return false;
 }
