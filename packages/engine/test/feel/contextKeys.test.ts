@@ -34,6 +34,6 @@ describe('context keys', () => {
     const words = joinableWords('if order-id = x.y then total + 1 else count(items) < max');
 
     // then
-    expect([...words].sort()).toEqual(['else', 'if', 'order', 'then', 'total', 'x']);
+    expect([...words].sort()).toEqual(['1', 'else', 'if', 'order', 'then', 'total', 'x', 'y']);
   });
 });
