@@ -36,6 +36,8 @@ import type {
 
 export interface StepEnv {
   runtime: ProcessRuntime;
+  /** IANA zone for wall-clock days, local date-times and cron when no calendar applies. */
+  zone: string;
   /** Named business calendars; undefined for an unknown name. */
   calendar(name: string): BusinessCalendar | undefined;
   limits: StepLimits;
@@ -789,15 +791,15 @@ export class TokenGame {
       if (typeof raw !== 'string' || raw === '') {
         throw new IncidentSignal('timer', `Timer of ${describeNode(node)} gave ${JSON.stringify(raw)}; expected an ISO 8601 ${event.timer.type} or a cron expression.`);
       }
+      const calendarName = this.calendarFor(node, scope);
+      const calendar = calendarName ? this.env.calendar(calendarName) : undefined;
       let spec;
       try {
-        spec = parseTimer(event.timer.type, raw);
+        spec = parseTimer(event.timer.type, raw, calendar?.zone ?? this.env.zone);
       } catch (error) {
         throw new IncidentSignal('timer', `Timer of ${describeNode(node)}: ${(error as Error).message}`);
       }
-      const calendarName = this.calendarFor(node, scope);
-      const calendar = calendarName ? this.env.calendar(calendarName) : undefined;
-      const due = firstDue(spec, this.now, calendar ? { calendar } : {});
+      const due = firstDue(spec, this.now, calendar ? { calendar } : { zone: this.env.zone });
       if (due === null) return;
       this.scheduleTimer({
         id: this.id('t'),
@@ -1325,7 +1327,7 @@ export class TokenGame {
     const interrupting = timer.role === 'boundary' ? node.cancelActivity !== false : timer.role === 'eventSub' ? node.interrupting !== false : true;
     if (interrupting) return null;
     const calendar = timer.calendar ? this.env.calendar(timer.calendar) : undefined;
-    return nextDue(timer.spec, timer.due, timer.fired, calendar ? { calendar } : {});
+    return nextDue(timer.spec, timer.due, timer.fired, calendar ? { calendar } : { zone: this.env.zone });
   }
 
   private dropTimerSilently(timer: TimerState): void {
@@ -1738,7 +1740,7 @@ export class TokenGame {
       throw new IncidentSignal('expression', `Calendar '${calendarName}' of ${node ? describeNode(node) : 'the process'} is not registered with the engine.`);
     }
     const start = this.now;
-    const due = calendar ? calendar.addDuration(start, duration) : addDuration(start, duration, 'UTC');
+    const due = calendar ? calendar.addDuration(start, duration) : addDuration(start, duration, this.env.zone);
     state.due = due;
     state.length = calendar ? calendar.workingTimeBetween(start, due) : due - start;
     if (calendarName) state.calendar = calendarName;
@@ -1756,7 +1758,7 @@ export class TokenGame {
       return calendar ? calendar.addWorkingTime(start, offset) : start + offset;
     }
     const d = parseDuration(rule.at.duration);
-    return calendar ? calendar.addDuration(start, d) : addDuration(start, d, 'UTC');
+    return calendar ? calendar.addDuration(start, d) : addDuration(start, d, this.env.zone);
   }
 
   private slaOwner(timer: TimerState): { sla: SlaState | undefined; exec: Exec | undefined; node: NodeDef | undefined; rules: RuleDef[]; scope: string } {
@@ -1782,7 +1784,7 @@ export class TokenGame {
     if (rule.every && timer.fired < limit) {
       const calendar = timer.calendar ? this.env.calendar(timer.calendar) : undefined;
       const d = parseDuration(rule.every);
-      timer.due = calendar ? calendar.addDuration(timer.due, d) : addDuration(timer.due, d, 'UTC');
+      timer.due = calendar ? calendar.addDuration(timer.due, d) : addDuration(timer.due, d, this.env.zone);
       this.effects.push({ type: 'timer.schedule', timer: { id: timer.id, due: timer.due, instanceId: this.s.id, definition: this.s.definition, node: timer.node } });
     } else {
       this.dropTimerSilently(timer);

@@ -25,6 +25,7 @@ export class Definitions {
     private readonly store: Store,
     private readonly calendar: (name: string) => BusinessCalendar | undefined,
     private readonly limits: StepLimits,
+    private readonly zone: string,
   ) {}
 
   /** Builds (and caches) the runtime of a deployment record. */
@@ -33,7 +34,7 @@ export class Definitions {
     if (!deployed) {
       const runtime = new ProcessRuntime(record.definition);
       runtime.compileAll();
-      const env: StepEnv = { runtime, calendar: this.calendar, limits: this.limits };
+      const env: StepEnv = { runtime, zone: this.zone, calendar: this.calendar, limits: this.limits };
       deployed = { record, runtime, env, machine: createInstanceMachine(env) };
       this.byKey.set(record.key, deployed);
     }

@@ -1,9 +1,10 @@
 import { chainEvents, GENESIS_HASH, verifyChain, type HashFn, type VerifyProblem } from '../audit/chain.js';
 import { sha256Hex } from '../audit/sha256.js';
 import type { Clock } from '../clock/Clock.js';
+import { checkSla } from '../compile/checkSla.js';
 import { compile } from '../compile/compile.js';
 import type { ProcessDefinition } from '../compile/definition.js';
-import { ConcurrencyConflictError, InvalidStateError, NotFoundError, SopflowError, type Problem } from '../errors.js';
+import { BpmnValidationError, ConcurrencyConflictError, InvalidStateError, NotFoundError, SopflowError, type Problem } from '../errors.js';
 import type { EngineEvent, EngineEventType, JobRow } from '../machine/effects.js';
 import type { Actor } from '../machine/events.js';
 import type { Incident, InstanceState, Variables } from '../machine/state.js';
@@ -78,6 +79,8 @@ export interface EngineOptions {
   parseLimits?: ParseOptions;
   /** Fire timers and run handlers automatically (default true). */
   scheduler?: boolean;
+  /** IANA zone for wall-clock day arithmetic, local date-times and cron without a calendar (default UTC). */
+  timeZone?: string;
 }
 
 export interface DeployedProcess {
@@ -171,7 +174,7 @@ export class Engine {
     this.workerId = options.workerId ?? `engine-${this.newId()}`;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     for (const calendar of options.calendars ?? []) this.registerCalendar(calendar);
-    this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits);
+    this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits, options.timeZone ?? 'UTC');
     const clock = this.clock as Clock & { addIdleWaiter?: (fn: () => Promise<void>) => () => void };
     this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.idle());
     if (options.scheduler !== false) this.kick();
@@ -215,6 +218,12 @@ export class Engine {
   async deploy(xml: string | Uint8Array, options: { by?: string } = {}): Promise<DeployResult> {
     const parsed = await parse(xml, this.options.parseLimits);
     const { processes, warnings } = compile(parsed.definitions, { locate: parsed.locate });
+    const slaProblems = processes.flatMap((p) =>
+      checkSla(p, { calendar: (name) => this.calendars.get(name), calendarNames: [...this.calendars.keys()], locate: parsed.locate }),
+    );
+    const slaErrors = slaProblems.filter((p) => p.severity === 'error');
+    if (slaErrors.length) throw new BpmnValidationError(slaErrors);
+    warnings.push(...slaProblems);
     const checksum = this.hash(parsed.xml);
     return this.serial(async () => {
       const now = this.clock.now();

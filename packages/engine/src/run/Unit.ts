@@ -218,8 +218,9 @@ export class Unit {
     if (latest?.key !== deployed.record.key) return; // a newer version replaced this start timer
     const node = deployed.runtime.node(timer.node);
     const fired = (timer.fired ?? 0) + 1;
-    const spec = parseTimer(node.event!.timer!.type, String(node.event!.timer!.value));
-    const again = spec.kind === 'cycle' ? nextDue(spec, timer.due, fired) : null;
+    const zone = deployed.env.zone;
+    const spec = parseTimer(node.event!.timer!.type, String(node.event!.timer!.value), zone);
+    const again = spec.kind === 'cycle' ? nextDue(spec, timer.due, fired, { zone }) : null;
     if (again !== null) this.timers.set(timer.id, { ...timer, due: again, fired });
     await this.start(deployed.record.key, { actor: 'system', variables: {}, startNode: node.id });
   }
@@ -431,8 +432,9 @@ function idleSnapshot(deployed: Deployed): any {
 /** Computes the first due time of a timer start event. */
 export function startTimerRow(deployed: Deployed, nodeId: string, now: number): TimerRow | null {
   const node = deployed.runtime.node(nodeId);
-  const spec = parseTimer(node.event!.timer!.type, String(node.event!.timer!.value));
-  const due = firstDue(spec, now);
+  const zone = deployed.env.zone;
+  const spec = parseTimer(node.event!.timer!.type, String(node.event!.timer!.value), zone);
+  const due = firstDue(spec, now, { zone });
   if (due === null) return null;
   return { id: `start:${deployed.record.key}:${nodeId}`, due, definition: deployed.record.key, node: nodeId, fired: 0 };
 }
