@@ -17,7 +17,7 @@ import { BUILTINS, type Builtin } from './builtins.js';
 import { firstWord, hasComplexKeyStarting, isComplexKey, isJoinableAt, readEntry } from './contextKeys.js';
 import { delegate } from './delegate.js';
 import { arithmetic, feelEquals, feelNotEquals, hasEntry, isArithmeticOperator, isTruthy, kindOf } from './feelValues.js';
-import { between, compareOrder, createRange, EqualityTest, isIn } from './feelTests.js';
+import { between, compareOrder, createRange, EqualityTest, isIn } from './feelComparisons.js';
 import { numberLiteral, stringLiteral } from './literals.js';
 import type { FeelNode } from './syntaxTree.js';
 import { toPlain } from './toPlain.js';

@@ -55,6 +55,7 @@ const TYPICAL: { expression: string; context: Record<string, unknown>; expected:
   { expression: 'score in [0..50)', context: { score: 50 }, expected: false, fast: true },
   { expression: 'starts with(upper case(code), "SOP-")', context: { code: 'sop-7' }, expected: true, fast: true },
   { expression: '{ total: sum(items) }', context: { items: [1, 2] }, expected: { total: 3 }, fast: false },
+  { expression: 'amount /* net */ > 5 // the threshold', context: { amount: 6 }, expected: true, fast: true },
   { expression: 'date and time("2024-05-01T10:30:00@Europe/Paris")', context: {}, expected: '2024-05-01T10:30:00@Europe/Paris', fast: true },
 ];
 
