@@ -189,7 +189,16 @@ class Compiler {
     const text = raw.trim();
     if (text === '') return undefined;
     if (text.startsWith('=') || /^[$#]\{/.test(text)) return this.expr(text, element, attribute);
+    if (/[$#]\{/.test(text)) {
+      this.juelTemplate(text, element, attribute);
+      return undefined;
+    }
     return text;
+  }
+
+  /** Text with `${…}` inside (a JUEL template, as Camunda 7 reads it) is refused, never taken literally. */
+  private juelTemplate(text: string, element: any, attribute: string): void {
+    this.error(element, 'expression.juel', `'${text}' mixes text with a JUEL expression, which sopflow cannot run: it evaluates FEEL only (write it as FEEL, e.g. '="order-" + string(id)').`, attribute);
   }
 
   duration(raw: string | undefined, element: any, attribute: string): string | undefined {
@@ -201,6 +210,17 @@ class Compiler {
       this.error(element, 'time.invalid-duration', (error as Error).message, attribute);
       return undefined;
     }
+  }
+
+  /** Camunda 7 and Zeebe listeners run code sopflow does not have: say so rather than drop them silently. */
+  private listeners(element: any): void {
+    const p = this.prefixes;
+    const found =
+      extensionElements(element, 'camunda', 'executionListener', p).length +
+      extensionElements(element, 'camunda', 'taskListener', p).length +
+      extensionElements(element, 'zeebe', 'executionListeners', p).length +
+      extensionElements(element, 'zeebe', 'taskListeners', p).length;
+    if (found) this.warn(element, 'bpmn.not-executed', 'Execution and task listeners (camunda:/zeebe:) are not run by sopflow; do that work in a service task (job) or on engine events.');
   }
 
   // ---------------------------------------------------------------- process
@@ -217,6 +237,7 @@ class Compiler {
     scopes[root.id] = root;
     stack.push({ container: process, scope: root });
 
+    this.listeners(process);
     if (process.ioSpecification || (process.properties?.length ?? 0) > 0) {
       this.warn(process, 'bpmn.not-executed', 'ioSpecification/properties are documentation only and are not executed.');
     }
@@ -225,6 +246,12 @@ class Compiler {
       const { container, scope } = stack.pop()!;
       for (const element of container.flowElements ?? []) {
         const type: string = element.$type;
+        if (!element.id && !DOCUMENTATION_ONLY.has(type)) {
+          // Located at its nearest ancestor with an id, as the parse stage does.
+          const message = `A ${type.replace(/^bpmn:/, '')}${element.name ? ` named '${element.name}'` : ''} in '${container.id}' has no id.`;
+          this.problems.push({ severity: 'error', code: 'bpmn.missing-id', message, ...this.where(element, 'id'), ...this.options.locate?.(container.id) });
+          continue;
+        }
         if (type === 'bpmn:SequenceFlow') {
           flows[element.id] = this.flow(element);
           continue;
@@ -267,8 +294,11 @@ class Compiler {
         this.error(element, 'bpmn.boundary-host', `Boundary event is attached to ${host.type} '${host.id}'; only activities can carry boundary events.`, 'attachedToRef');
         continue;
       }
+      if (node.scope !== host.scope) {
+        this.error(element, 'bpmn.boundary-host', `Boundary event is drawn in '${node.scope}' but the activity it is attached to, '${host.id}', is in '${host.scope}'.`, 'attachedToRef');
+        continue;
+      }
       node.attachedTo = host.id;
-      node.scope = host.scope;
       (host.boundaries ??= []).push(node.id);
     }
 
@@ -304,6 +334,7 @@ class Compiler {
       target: element.targetRef?.id,
       ...(element.name ? { name: element.name } : {}),
     };
+    this.listeners(element);
     if (!flow.source) this.error(element, 'bpmn.flow-source', 'Sequence flow has no source (sourceRef).', 'sourceRef');
     if (!flow.target) this.error(element, 'bpmn.flow-target', 'Sequence flow has no target (targetRef).', 'targetRef');
     const condition = element.conditionExpression;
@@ -373,6 +404,10 @@ class Compiler {
           if (s.event?.kind === 'error' || s.event?.kind === 'escalation') {
             this.error(s, 'bpmn.start-event-kind', `A ${s.event.kind} start event is only allowed in an event sub-process.`);
           }
+          // Scheduled at deploy time, when no variable exists to evaluate an expression against.
+          if (s.event?.timer && typeof s.event.timer.value !== 'string') {
+            this.error(s, 'timer.start-expression', `A timer start event of a process is scheduled when the process is deployed, before any variable exists: write its ${s.event.timer.type} as a literal (ISO 8601 or cron), not an expression.`, s.event.timer.type);
+          }
         }
         if (starts.length === 0) this.error(element, 'bpmn.no-start', 'Process has no start event.');
         scope.triggeredStarts = triggered.map((n) => n.id);
@@ -435,6 +470,7 @@ class Compiler {
       ...(element.name ? { name: String(element.name) } : {}),
     };
     if (element.default?.id) node.default = element.default.id;
+    this.listeners(element);
     if (element.isForCompensation) this.notSupported(element, 'Compensation (isForCompensation)');
     if ((element.dataInputAssociations?.length ?? 0) + (element.dataOutputAssociations?.length ?? 0) > 0) {
       this.warn(element, 'bpmn.not-executed', 'Data associations are documentation only and are not executed; use sop:input/sop:output mappings.');
@@ -488,23 +524,28 @@ class Compiler {
         break;
       }
       case 'error': {
+        // A catch whose error has no code catches every error (BPMN 2.0, ErrorEventDefinition).
         const error = definition.errorRef;
-        if (error) {
-          const code = error.errorCode ?? error.name;
-          if (!code) this.error(element, 'bpmn.error-ref', `Error '${error.id}' has no errorCode.`, 'errorRef');
-          else event.errorCode = String(code);
+        const code = error?.errorCode ?? error?.name;
+        if (code) {
+          event.errorCode = String(code);
+        } else if (error && node.type === 'endEvent') {
+          this.error(element, 'bpmn.error-ref', `Error '${error.id}' has no errorCode.`, 'errorRef');
         } else if (node.type === 'endEvent') {
           this.error(element, 'bpmn.error-ref', 'Error end event must reference an error (errorRef) with an errorCode.', 'errorRef');
         }
         break;
       }
       case 'escalation': {
+        // As with errors, a catch whose escalation has no code catches every escalation.
         const escalation = definition.escalationRef;
-        if (escalation) {
-          const code = escalation.escalationCode ?? escalation.name;
-          if (!code) this.error(element, 'bpmn.escalation-ref', `Escalation '${escalation.id}' has no escalationCode.`, 'escalationRef');
-          else event.escalationCode = String(code);
-        } else if (node.type !== 'boundaryEvent' && node.type !== 'startEvent') {
+        const code = escalation?.escalationCode ?? escalation?.name;
+        const isThrow = node.type !== 'boundaryEvent' && node.type !== 'startEvent';
+        if (code) {
+          event.escalationCode = String(code);
+        } else if (escalation && isThrow) {
+          this.error(element, 'bpmn.escalation-ref', `Escalation '${escalation.id}' has no escalationCode.`, 'escalationRef');
+        } else if (isThrow) {
           this.error(element, 'bpmn.escalation-ref', 'Escalation throw must reference an escalation (escalationRef) with an escalationCode.', 'escalationRef');
         }
         break;
@@ -612,8 +653,9 @@ class Compiler {
         const zeebeCalled = extensionElements(element, 'zeebe', 'calledElement', p)[0];
         const called = element.calledElement ?? plainAttr(zeebeCalled, 'processId');
         const value = this.value(called, element, 'calledElement');
-        if (value === undefined) this.error(element, 'bpmn.called-element', 'Call activity has no calledElement (the id of the process to call).', 'calledElement');
-        else node.calledElement = value;
+        if (value !== undefined) node.calledElement = value;
+        else if (attr(element, 'camunda', 'caseRef', p) !== undefined) this.notSupported(element, 'Call of a CMMN case (camunda:caseRef)');
+        else if (called === undefined || called.trim() === '') this.error(element, 'bpmn.called-element', 'Call activity has no calledElement (the id of the process to call).', 'calledElement');
         break;
       }
       default:
@@ -714,10 +756,15 @@ class Compiler {
     const zeebeScript = extensionElements(element, 'zeebe', 'script', p)[0];
     let expression = attr(element, 'sop', 'expression', p) ?? plainAttr(zeebeScript, 'expression');
     let resultVariable = attr(element, 'sop', 'resultVariable', p) ?? plainAttr(zeebeScript, 'resultVariable') ?? attr(element, 'camunda', 'resultVariable', p);
-    if (expression === undefined && node.type === 'scriptTask' && element.script !== undefined) {
+    const resource = node.type === 'scriptTask' ? attr(element, 'camunda', 'resource', p) : undefined;
+    if (expression === undefined && node.type === 'scriptTask' && (element.script !== undefined || resource !== undefined)) {
       const format = String(element.scriptFormat ?? '').toLowerCase();
       if (format !== 'feel') {
         this.notSupported(element, `Script in '${element.scriptFormat ?? 'an unspecified language'}' (sopflow runs FEEL scripts only: scriptFormat="feel")`);
+        return;
+      }
+      if (element.script === undefined) {
+        this.notSupported(element, `Script loaded from camunda:resource '${resource}' (write the FEEL script in the diagram)`);
         return;
       }
       expression = element.script;
@@ -759,7 +806,14 @@ class Compiler {
     };
     for (const m of extensionElements(element, 'sop', direction, p)) add(plainAttr(m, 'source'), plainAttr(m, 'target'), `sop:${direction}`);
     for (const io of extensionElements(element, 'zeebe', 'ioMapping', p)) {
-      for (const m of childElements(io, direction, p)) add(plainAttr(m, 'source'), plainAttr(m, 'target'), `zeebe:${direction}`);
+      for (const m of childElements(io, direction, p)) {
+        const source = plainAttr(m, 'source');
+        const target = plainAttr(m, 'target');
+        // Zeebe: an input source without `=` is a static string; an output source must be an expression.
+        if (source === undefined || source.trim() === '' || /^\s*=/.test(source)) add(source, target, `zeebe:${direction}`);
+        else if (direction === 'input') add(JSON.stringify(source), target, 'zeebe:input');
+        else this.error(element, 'mapping.source', `zeebe:output source '${source}' is not an expression: Zeebe output mappings start with '=' (e.g. '=${source.trim()}').`, `zeebe:output[${target ?? ''}]`);
+      }
     }
     if (element.$type === 'bpmn:CallActivity') {
       for (const m of extensionElements(element, 'camunda', direction === 'input' ? 'in' : 'out', p)) {
@@ -784,6 +838,7 @@ class Compiler {
         }
         if (body === undefined || body === '') add('null', name, `camunda:${direction}Parameter`);
         else if (/^[$#]\{/.test(body)) add(body, name, `camunda:${direction}Parameter`);
+        else if (/[$#]\{/.test(body)) this.juelTemplate(body, element, `camunda:${direction}Parameter[${name}]`);
         else add(JSON.stringify(body), name, `camunda:${direction}Parameter`);
       }
     }

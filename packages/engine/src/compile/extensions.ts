@@ -14,19 +14,61 @@ export const NS = {
 
 export type Namespace = keyof typeof NS;
 
-/** Prefix → namespace URI, from `xmlns:*` declarations moddle keeps in `$attrs`. */
+/**
+ * Namespaces read as another one: Camunda 7 still reads the namespace of
+ * Activiti, which it forked, as its own (`xmlns:activiti="http://activiti.org/bpmn"`).
+ */
+const ALIASES: Readonly<Record<string, string>> = { 'http://activiti.org/bpmn': NS.camunda };
+
+/** Prefix → namespace URI, as moddle names them in `$type` and `$attrs` keys. */
 export type Prefixes = Map<string, string>;
 
-/** Collects the namespace prefixes declared on the given elements (root first). */
+/** XML namespaces the reader knows besides the moddle packages (moddle-xml's defaults). */
+const READER_NAMESPACES: Readonly<Record<string, string>> = {
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+  xml: 'http://www.w3.org/XML/1998/namespace',
+};
+
+/**
+ * The prefixes moddle uses in the given elements (root first), which are not
+ * always those of the document: moddle renames every namespace it knows to
+ * its package prefix (`xmlns:s="…sop…"` still gives `sop:assignee`), and a
+ * namespace it does not know whose prefix is taken by one it does (Camunda's
+ * old `xmlns:camunda="http://activiti.org/bpmn"`), or that is the default
+ * namespace, to `ns0`, `ns1`… in the order of declaration. This follows the
+ * reader (saxen) for declarations on these elements.
+ */
 export function collectPrefixes(...elements: any[]): Prefixes {
-  const prefixes: Prefixes = new Map();
+  const prefixes: Prefixes = new Map(Object.entries(READER_NAMESPACES));
+  for (const pkg of elements[0]?.$model?.getPackages?.() ?? []) prefixes.set(pkg.prefix, pkg.uri);
+  for (const [prefix, uri] of Object.entries(NS)) prefixes.set(prefix, uri);
+  const named = new Set(prefixes.values());
+  const taken = new Set(prefixes.keys());
+  let anonymous = 0;
   for (const element of elements) {
-    const attrs = element?.$attrs ?? {};
-    for (const [name, value] of Object.entries(attrs)) {
-      if (name.startsWith('xmlns:')) prefixes.set(name.slice(6), String(value));
+    for (const [name, value] of Object.entries(element?.$attrs ?? {})) {
+      if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+      const uri = String(value);
+      let prefix = name === 'xmlns' ? undefined : name.slice(6);
+      if (named.has(uri)) {
+        if (prefix !== undefined) taken.add(prefix);
+        continue;
+      }
+      if (prefix === undefined || taken.has(prefix)) {
+        do prefix = `ns${anonymous++}`;
+        while (taken.has(prefix));
+      }
+      prefixes.set(prefix, uri);
+      taken.add(prefix);
+      named.add(uri);
     }
   }
   return prefixes;
+}
+
+/** True when `uri` is the namespace `ns`, or an alias of it. */
+function isNamespace(uri: string | undefined, ns: Namespace): boolean {
+  return uri !== undefined && (uri === NS[ns] || ALIASES[uri] === NS[ns]);
 }
 
 function namespaceOfQualified(qualified: string, prefixes: Prefixes): string | undefined {
@@ -51,7 +93,7 @@ export function attr(element: any, ns: Namespace, name: string, prefixes: Prefix
   for (const [key, value] of Object.entries(attrs)) {
     const colon = key.indexOf(':');
     if (colon < 0 || key.slice(colon + 1) !== name) continue;
-    if (namespaceOfQualified(key, prefixes) === NS[ns]) return String(value);
+    if (isNamespace(namespaceOfQualified(key, prefixes), ns)) return String(value);
   }
   return undefined;
 }
@@ -73,7 +115,7 @@ export function extensionElements(element: any, ns: Namespace, local: string, pr
   const values: any[] = element?.extensionElements?.values ?? [];
   return values.filter((value) => {
     const id = identify(value, prefixes);
-    return id.local === local && id.ns === NS[ns];
+    return id.local === local && isNamespace(id.ns, ns);
   });
 }
 
