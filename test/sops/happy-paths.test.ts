@@ -1,27 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createEngine, VirtualClock, type Engine, type JobHandler } from '@sopflow/engine';
-
-const root = new URL('../../examples/', import.meta.url);
-
-async function sopEngine(handlers: Record<string, JobHandler> = {}): Promise<{ engine: Engine; clock: VirtualClock }> {
-  // Monday 2026-11-23 09:00 in Asia/Shanghai: inside office hours.
-  const clock = new VirtualClock('2026-11-23T09:00:00+08:00');
-  const { calendars } = JSON.parse(await readFile(new URL('calendars.json', root), 'utf8'));
-  let n = 0;
-  const engine = createEngine({ clock, calendars, handlers, ids: () => `case-${++n}` });
-  for (const file of ['order-handling/order-handling.bpmn', 'complaint-escalation/complaint-escalation.bpmn', 'cross-department-approval/cross-department-approval.bpmn']) {
-    await engine.deploy(await readFile(new URL(file, root)));
-  }
-  return { engine, clock };
-}
-
-async function work(engine: Engine, instanceId: string, node: string, by: { id: string; groups: string[] }, variables = {}) {
-  const { items } = await engine.tasks({ instanceId, node });
-  expect(items, `an open task at ${node}`).toHaveLength(1);
-  await engine.complete(items[0].id, { by, variables });
-  await engine.idle();
-}
+import { sopEngine, work } from './sopEngine.js';
 
 describe('the three standard SOPs, happy paths', () => {
   it('should take a valid order from the order-received message to Order completed', async () => {

@@ -959,6 +959,8 @@ export class TokenGame {
       ...(assignee !== undefined && assignee !== null && assignee !== '' ? { assignee: String(assignee) } : {}),
     };
     exec.task = task;
+    // A task's department (charged in KPI reports) defaults to its first candidate group.
+    if (exec.sla && !exec.sla.department && task.candidateGroups[0]) exec.sla.department = task.candidateGroups[0];
     const row = this.taskRow(exec, node);
     this.effects.push({ type: 'task.create', task: row });
     this.record('task.created', node, {
@@ -986,7 +988,7 @@ export class TokenGame {
       candidateGroups: task.candidateGroups,
       createdAt: task.createdAt,
       ...(exec.sla?.due !== undefined ? { due: exec.sla.due } : {}),
-      ...(exec.sla?.department ? { department: exec.sla.department } : {}),
+      ...(exec.sla?.department ?? task.candidateGroups[0] ? { department: exec.sla?.department ?? task.candidateGroups[0] } : {}),
       ...(node.formKey ? { formKey: node.formKey } : {}),
     };
   }
