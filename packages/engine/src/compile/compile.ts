@@ -477,6 +477,12 @@ class Compiler {
     }
     if (EVENT_TYPES[$type]) this.event(element, node);
     if (isActivity(type)) this.activity(element, node);
+    // Matched as text at run time: an expression here would silently never match.
+    const name = node.event?.messageName ?? node.event?.signalName;
+    if (name !== undefined && /^\s*(=|[$#]\{)/.test(name)) {
+      this.notSupported(element, `A ${node.event?.messageName !== undefined ? 'message' : 'signal'} name given as an expression ('${name}')`);
+    }
+    if (node.jobType !== undefined && /^\s*=/.test(node.jobType)) this.notSupported(element, `A job type given as an expression ('${node.jobType}')`);
     if (type === 'subProcess' && element.triggeredByEvent) node.triggeredByEvent = true;
     return node;
   }

@@ -228,6 +228,28 @@ describe('compile', () => {
       expect(problemsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unsupported', elementId: 'callCase', message: expect.stringContaining('CMMN') })]);
     });
 
+    it('should refuse a message name written as an expression instead of matching it as text', async () => {
+      // given
+      const xml = diagram(`<bpmn:receiveTask id="wait" messageRef="Reply" />`, '<bpmn:message id="Reply" name="=&quot;reply-&quot; + orderId" />');
+      // when
+      const error = await refusal(xml);
+      // then
+      expect(error).toBeInstanceOf(UnsupportedElementError);
+      expect(error.code).toBe('bpmn.unsupported');
+      expect(problemsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unsupported', elementId: 'wait', message: expect.stringContaining('message name') })]);
+    });
+
+    it('should refuse a Zeebe job type written as an expression instead of taking it as a type name', async () => {
+      // given
+      const xml = diagram(`<bpmn:serviceTask id="work"><bpmn:extensionElements><zeebe:taskDefinition type="=workerType" /></bpmn:extensionElements></bpmn:serviceTask>`);
+      // when
+      const error = await refusal(xml);
+      // then
+      expect(error).toBeInstanceOf(UnsupportedElementError);
+      expect(error.code).toBe('bpmn.unsupported');
+      expect(problemsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unsupported', elementId: 'work', message: expect.stringContaining('job type') })]);
+    });
+
     it('should refuse a Camunda 7 value that mixes text and JUEL instead of taking it literally', async () => {
       // given
       const xml = diagram(`<bpmn:userTask id="review" camunda:assignee="user-\${owner}" />`);
