@@ -39,3 +39,4 @@ export { BusinessCalendar, type WorkingInterval } from './BusinessCalendar.js';
 export { type CalendarSpec, type Weekday, type WorkdaySpec, WEEKDAYS } from './calendarSpec.js';
 export { CalendarError, type CalendarErrorReason } from './CalendarError.js';
 export { ZoneClock, assertZone, isValidZone } from './ZoneClock.js';
+export { parseCalendarFile } from './calendarFile.js';
