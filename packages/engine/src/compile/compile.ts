@@ -472,6 +472,8 @@ class Compiler {
     if (element.default?.id) node.default = element.default.id;
     this.listeners(element);
     if (element.isForCompensation) this.notSupported(element, 'Compensation (isForCompensation)');
+    if (element.instantiate === true) this.notSupported(element, `An instantiating ${type} (instantiate="true"; start the process with a message start event)`);
+    if (element.eventGatewayType === 'Parallel') this.notSupported(element, 'A parallel event-based gateway (eventGatewayType="Parallel")');
     if ((element.dataInputAssociations?.length ?? 0) + (element.dataOutputAssociations?.length ?? 0) > 0) {
       this.warn(element, 'bpmn.not-executed', 'Data associations are documentation only and are not executed; use sop:input/sop:output mappings.');
     }
@@ -506,7 +508,7 @@ class Compiler {
     if (!ALLOWED_EVENTS[node.type].includes(kind)) {
       if (kind === 'none' && node.type === 'boundaryEvent') this.error(element, 'bpmn.event-kind', 'Boundary event has no event definition.');
       else if (kind === 'none' && node.type === 'intermediateCatchEvent') this.error(element, 'bpmn.event-kind', 'Intermediate catch event has no event definition.');
-      else this.notSupported(element, `A ${kind} ${node.type}`);
+      else this.notSupported(element, `${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} ${node.type}`);
       return;
     }
     const event: EventDef = { kind };

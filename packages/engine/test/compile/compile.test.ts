@@ -250,6 +250,33 @@ describe('compile', () => {
       expect(problemsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unsupported', elementId: 'work', message: expect.stringContaining('job type') })]);
     });
 
+    it('should refuse a parallel event-based gateway instead of running it as an exclusive one', async () => {
+      // given
+      const xml = diagram(
+        `<bpmn:eventBasedGateway id="race" eventGatewayType="Parallel" />
+         <bpmn:intermediateCatchEvent id="reply"><bpmn:messageEventDefinition messageRef="Reply" /></bpmn:intermediateCatchEvent>
+         <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="race" /><bpmn:sequenceFlow id="f2" sourceRef="race" targetRef="reply" />`,
+        '<bpmn:message id="Reply" name="reply" />',
+      );
+      // when
+      const error = await refusal(xml);
+      // then
+      expect(error).toBeInstanceOf(UnsupportedElementError);
+      expect(error.code).toBe('bpmn.unsupported');
+      expect(problemsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unsupported', elementId: 'race', message: expect.stringContaining('Parallel') })]);
+    });
+
+    it('should refuse an instantiating receive task instead of running it as a plain one', async () => {
+      // given
+      const xml = diagram(`<bpmn:receiveTask id="order" messageRef="Order" instantiate="true" />`, '<bpmn:message id="Order" name="order" />');
+      // when
+      const error = await refusal(xml);
+      // then
+      expect(error).toBeInstanceOf(UnsupportedElementError);
+      expect(error.code).toBe('bpmn.unsupported');
+      expect(problemsOf(error)).toEqual([expect.objectContaining({ code: 'bpmn.unsupported', elementId: 'order', message: expect.stringContaining('instantiate') })]);
+    });
+
     it('should refuse a Camunda 7 value that mixes text and JUEL instead of taking it literally', async () => {
       // given
       const xml = diagram(`<bpmn:userTask id="review" camunda:assignee="user-\${owner}" />`);
