@@ -402,7 +402,7 @@ class Compiler {
         if (noneStarts.length > 1) this.error(element, 'bpmn.start-events', `Process has ${noneStarts.length} none start events (${noneStarts.map((n) => n.id).join(', ')}); at most one is allowed.`);
         for (const s of triggered) {
           if (s.event?.kind === 'error' || s.event?.kind === 'escalation') {
-            this.error(s, 'bpmn.start-event-kind', `A ${s.event.kind} start event is only allowed in an event sub-process.`);
+            this.error(s, 'bpmn.start-event-kind', `An ${s.event.kind} start event is only allowed in an event sub-process.`);
           }
           // Scheduled at deploy time, when no variable exists to evaluate an expression against.
           if (s.event?.timer && typeof s.event.timer.value !== 'string') {
