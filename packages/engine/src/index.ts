@@ -31,6 +31,9 @@ export { canonicalJson } from './audit/canonicalJson.js';
 export { chainEvents, verifyChain, GENESIS_HASH, type HashFn, type VerifyProblem, type ChainContext } from './audit/chain.js';
 export { sha256Hex } from './audit/sha256.js';
 
+// reports
+export { computeReport, cycleStats, percentile, type CycleStats, type DepartmentKpi, type InstanceSummary, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportQuery } from './report/report.js';
+
 // store
 export { MemoryStore } from './store/MemoryStore.js';
 export { emptyCommit } from './store/Store.js';

@@ -18,7 +18,8 @@ import {
   TaskNotAssignableError,
 } from '../errors.js';
 import { addDuration, durationToMillis, firstDue, nextDue, parseDuration, parseTimer, type BusinessCalendar } from '../time/index.js';
-import type { AuditDraft, Effect, EngineEvent, EngineEventType, TaskRow } from './effects.js';
+import { isActivity } from '../compile/compile.js';
+import type { ActivityRecord, AuditDraft, Effect, EngineEvent, EngineEventType, TaskRow } from './effects.js';
 import type { Actor, InstanceEvent, StartInput } from './events.js';
 import type {
   Exec,
@@ -867,45 +868,55 @@ export class TokenGame {
               : 'wait';
     const inputs = node.type === 'callActivity' ? {} : this.payload(node, scope);
     const exec = this.newExec(node, scope, kind, body ? { body } : {});
-    this.atomically(exec, () => {
-      if (Object.keys(inputs).length || node.type === 'subProcess') {
-        exec.child = this.newScope(node.id, scope, exec.id, node.type === 'subProcess' && node.triggeredByEvent ? {} : inputs).id;
-      }
-      const local = node.type === 'subProcess' ? scope : exec.child ?? scope;
-      if (!body) this.armBoundaries(node, exec, scope);
-      if (node.sla) exec.sla = this.startSla(node.sla, local, exec, node);
-      switch (node.type) {
-        case 'userTask':
-          this.createTask(node, exec, local);
-          return;
-        case 'receiveTask':
-          this.arm(node, exec, local, 'wait');
-          return;
-        case 'subProcess': {
-          const child = this.s.scopes[exec.child!];
-          this.armEventSubProcesses(child);
-          this.push({ t: 'enter', node: this.rt.scope(node.id).noneStart!, scope: child.id });
-          return;
-        }
-        case 'callActivity':
-          this.startCall(node, exec, scope);
-          return;
-        default:
-          break;
-      }
-      if (exec.kind === 'job') {
-        this.activateJob(node, local, exec);
+    exec.visit = body ? this.s.execs[body.container]?.visit ?? 1 : this.nextVisit(node.id);
+    this.atomically(exec, () => this.setUp(node, exec, scope, inputs, body));
+    this.openHistory(exec, node);
+  }
+
+  private nextVisit(nodeId: string): number {
+    const visits = (this.s.visits ??= {});
+    visits[nodeId] = (visits[nodeId] ?? 0) + 1;
+    return visits[nodeId];
+  }
+
+  private setUp(node: NodeDef, exec: Exec, scope: string, inputs: Variables, body: { container: string; index: number } | undefined): void {
+    if (Object.keys(inputs).length || node.type === 'subProcess') {
+      exec.child = this.newScope(node.id, scope, exec.id, node.type === 'subProcess' && node.triggeredByEvent ? {} : inputs).id;
+    }
+    const local = node.type === 'subProcess' ? scope : exec.child ?? scope;
+    if (!body) this.armBoundaries(node, exec, scope);
+    if (node.sla) exec.sla = this.startSla(node.sla, local, exec, node);
+    switch (node.type) {
+      case 'userTask':
+        this.createTask(node, exec, local);
+        return;
+      case 'receiveTask':
+        this.arm(node, exec, local, 'wait');
+        return;
+      case 'subProcess': {
+        const child = this.s.scopes[exec.child!];
+        this.armEventSubProcesses(child);
+        this.push({ t: 'enter', node: this.rt.scope(node.id).noneStart!, scope: child.id });
         return;
       }
-      // Automatic work: script/business-rule expressions, plain and manual tasks, send tasks without a job.
-      let vars: Variables | undefined;
-      if (node.expression) {
-        const result = this.evaluate(node.expression, local);
-        if (node.resultVariable) vars = { [node.resultVariable]: result };
-      }
-      if (node.type === 'sendTask') this.sendMessage(node, local);
-      this.push({ t: 'complete', exec: exec.id, ...(vars ? { vars } : {}) });
-    });
+      case 'callActivity':
+        this.startCall(node, exec, scope);
+        return;
+      default:
+        break;
+    }
+    if (exec.kind === 'job') {
+      this.activateJob(node, local, exec);
+      return;
+    }
+    // Automatic work: script/business-rule expressions, plain and manual tasks, send tasks without a job.
+    let vars: Variables | undefined;
+    if (node.expression) {
+      const result = this.evaluate(node.expression, local);
+      if (node.resultVariable) vars = { [node.resultVariable]: result };
+    }
+    if (node.type === 'sendTask') this.sendMessage(node, local);
+    this.push({ t: 'complete', exec: exec.id, ...(vars ? { vars } : {}) });
   }
 
   private armBoundaries(node: NodeDef, exec: Exec, scope: string): void {
@@ -1031,7 +1042,9 @@ export class TokenGame {
       }
       const max = loop.loopMaximum ?? Number.MAX_SAFE_INTEGER;
       const container = this.newExec(node, scope, 'multi', { multi: { total: max, completed: 0, active: 1, next: 1, loop: true } });
+      container.visit = this.nextVisit(node.id);
       this.atomically(container, () => this.armBoundaries(node, container, scope));
+      this.openHistory(container, node);
       this.push({ t: 'body', exec: container.id, index: 0 });
       return;
     }
@@ -1062,7 +1075,9 @@ export class TokenGame {
         ...(loop.outputCollection ? { outputs: new Array(total).fill(null) } : {}),
       },
     });
+    container.visit = this.nextVisit(node.id);
     this.atomically(container, () => this.armBoundaries(node, container, scope));
+    this.openHistory(container, node);
     this.record('multi.started', node, { instances: total });
     if (total === 0) {
       this.push({ t: 'complete', exec: container.id });
@@ -1165,6 +1180,7 @@ export class TokenGame {
     if (exec.sla) this.endSla(exec.sla, exec, local);
     if (exec.task) this.effects.push({ type: 'task.end', taskId: exec.task.id });
     if (exec.job) this.effects.push({ type: 'job.end', jobId: exec.job.id });
+    this.closeHistory(exec, node, 'completed');
     const scope = exec.scope;
     this.removeExec(exec);
     this.record('node.left', node, exec.body ? { instance: exec.body.index + 1 } : undefined);
@@ -1607,6 +1623,7 @@ export class TokenGame {
       if (e.job) this.effects.push({ type: 'job.end', jobId: e.job.id });
       if (e.call) this.effects.push({ type: 'call.cancel', child: e.call });
       if (e.sla && !silent) this.endSla(e.sla, e, e.child ?? e.scope, true);
+      if (!silent) this.closeHistory(e, node, 'cancelled');
       if (e.child) for (const key of Object.keys(this.s.joins)) if (key.startsWith(`${e.child}/`)) delete this.s.joins[key];
       if (e.incident) delete this.s.incidents[e.incident];
       const bodyScope = e.body ? e.scope : undefined;
@@ -1717,6 +1734,51 @@ export class TokenGame {
     if (incident.retry) this.push(incident.retry);
   }
 
+  // ================================================================ history
+
+  private historyRecord(exec: Exec, node: NodeDef): ActivityRecord {
+    const department = exec.sla?.department ?? exec.task?.candidateGroups[0];
+    return {
+      id: exec.id,
+      instanceId: this.s.id,
+      processId: this.s.processId,
+      version: this.s.version,
+      ...(this.s.businessKey !== undefined ? { businessKey: this.s.businessKey } : {}),
+      node: node.id,
+      ...(node.name ? { nodeName: node.name } : {}),
+      nodeType: node.type,
+      ...(exec.kind === 'multi' ? { multi: 'container' as const } : exec.body ? { multi: 'instance' as const, instance: exec.body.index + 1 } : {}),
+      visit: exec.visit ?? 1,
+      startedAt: exec.startedAt,
+      ...(department ? { department } : {}),
+      ...(exec.task?.assignee ? { assignee: exec.task.assignee } : {}),
+      ...(exec.sla?.due !== undefined ? { due: exec.sla.due } : {}),
+      reminders: exec.sla?.reminders ?? 0,
+      escalations: exec.sla?.escalations ?? 0,
+    };
+  }
+
+  /** An activity execution starts: its history row opens. */
+  private openHistory(exec: Exec, node: NodeDef): void {
+    if (!this.s.execs[exec.id] || !isActivity(node.type)) return;
+    this.effects.push({ type: 'history', record: this.historyRecord(exec, node) });
+  }
+
+  /** An activity execution ends: its history row closes with duration, outcome and SLA result. */
+  private closeHistory(exec: Exec, node: NodeDef, outcome: 'completed' | 'cancelled'): void {
+    if (!isActivity(node.type)) return;
+    const record = this.historyRecord(exec, node);
+    record.endedAt = this.now;
+    record.durationMs = this.now - exec.startedAt;
+    record.outcome = outcome;
+    if (outcome === 'completed' && exec.task) record.completedBy = this.actor.id;
+    if (outcome === 'completed' && record.due !== undefined) {
+      record.slaMet = this.now <= record.due;
+      if (!record.slaMet) record.overByMs = this.now - record.due;
+    }
+    this.effects.push({ type: 'history', record });
+  }
+
   // ================================================================ SLA
 
   private startSla(sla: NonNullable<NodeDef['sla']>, scope: string, exec: Exec | undefined, node: NodeDef | undefined): SlaState {
@@ -1804,6 +1866,7 @@ export class TokenGame {
       : {};
     switch (rule.action) {
       case 'remind':
+        if (sla) sla.reminders = (sla.reminders ?? 0) + 1;
         this.record('sla.reminder', node, { ...base, ...taskInfo });
         this.emit('sla.reminder', node, { ...base, ...taskInfo });
         return;
@@ -1824,6 +1887,7 @@ export class TokenGame {
         return;
       }
       case 'escalate':
+        if (sla) sla.escalations = (sla.escalations ?? 0) + 1;
         this.record('sla.escalation', node, { ...base, code: rule.escalationCode });
         this.throwEscalation(rule.escalationCode!, exec ? exec.scope : this.s.root, exec, node ?? (this.rt.node(timer.node) as NodeDef), {});
         return;

@@ -62,6 +62,40 @@ export interface SubscriptionRow {
   key: string | null;
 }
 
+/**
+ * One activity execution, for history and KPI reports (as Camunda's
+ * historic activity instances): opened when the activity starts, closed
+ * when it ends, in the same commits as the steps.
+ */
+export interface ActivityRecord {
+  id: string;
+  instanceId: string;
+  processId: string;
+  version: number;
+  businessKey?: string;
+  node: string;
+  nodeName?: string;
+  nodeType: string;
+  /** Multi-instance: the container, or one instance (1-based). */
+  multi?: 'container' | 'instance';
+  instance?: number;
+  /** 1 for the first entry of this node in the instance; more for re-opens. */
+  visit: number;
+  startedAt: number;
+  endedAt?: number;
+  durationMs?: number;
+  outcome?: 'completed' | 'cancelled';
+  department?: string;
+  assignee?: string;
+  completedBy?: string;
+  due?: number;
+  /** Set when it ended with an SLA: met or not, and by how much it was late. */
+  slaMet?: boolean;
+  overByMs?: number;
+  reminders: number;
+  escalations: number;
+}
+
 export type EngineEventType =
   | 'instance.started'
   | 'instance.completed'
@@ -78,7 +112,9 @@ export type EngineEventType =
   | 'escalation.thrown'
   | 'escalation.uncaught'
   | 'incident.raised'
-  | 'incident.resolved';
+  | 'incident.resolved'
+  /** A background step (timer, job result) failed; it is retried when its lease expires. */
+  | 'engine.error';
 
 /** An event published on the engine's event stream after its step is committed. */
 export interface EngineEvent {
@@ -114,6 +150,7 @@ export type Effect =
       message?: string;
     }
   | { type: 'signal.broadcast'; name: string; variables: Variables }
+  | { type: 'history'; record: ActivityRecord }
   | { type: 'emit'; event: EngineEvent };
 
 /** One audit event as the core drafts it; the runtime numbers and chains it. */

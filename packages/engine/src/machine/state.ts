@@ -87,6 +87,8 @@ export interface Exec {
   /** Non-interrupting event sub-process instance. */
   eventSub?: boolean;
   sla?: SlaState;
+  /** How many times this activity has been entered in the instance, this one included (re-opens > 1). */
+  visit?: number;
 }
 
 export interface SlaState {
@@ -95,6 +97,9 @@ export interface SlaState {
   department?: string;
   /** Total SLA length in the time base, for fractions (ms of working or wall time). */
   length?: number;
+  /** Reminders and escalations its rules have fired so far. */
+  reminders?: number;
+  escalations?: number;
 }
 
 export type SubRole = 'wait' | 'boundary' | 'eventSub' | 'eventGateway';
@@ -177,4 +182,6 @@ export interface InstanceState {
   incidents: Record<string, Incident>;
   /** The process-level SLA, if the process has one. */
   sla?: SlaState;
+  /** Activity entries per node, for re-open counts. */
+  visits?: Record<string, number>;
 }

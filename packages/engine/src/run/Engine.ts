@@ -11,7 +11,8 @@ import type { Incident, InstanceState, Variables } from '../machine/state.js';
 import type { InstanceMachine } from '../machine/createInstanceMachine.js';
 import type { StepLimits } from '../machine/TokenGame.js';
 import { parse, type ParseOptions } from '../parse/index.js';
-import { emptyCommit, type AuditEvent, type AuditQuery, type InstanceQuery, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
+import type { Report, ReportQuery } from '../report/report.js';
+import { emptyCommit, type ActivityQuery, type AuditEvent, type AuditQuery, type InstanceQuery, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
 import { MemoryStore } from '../store/MemoryStore.js';
 import { BusinessCalendar, type CalendarSpec } from '../time/index.js';
 import { Definitions } from './Definitions.js';
@@ -550,6 +551,18 @@ export class Engine {
     },
   };
 
+  // ================================================================ reports
+
+  /** KPI report: per process, node and department, for a period. Computed by the store. */
+  async report(query: ReportQuery = {}): Promise<Report> {
+    return this.store.report(query);
+  }
+
+  /** Activity executions (history rows). */
+  async activities(query: ActivityQuery = {}) {
+    return this.store.findActivities(query);
+  }
+
   // ================================================================ running
 
   /** Resolves when no handler is running and nothing is queued (virtual-time tests await it). */
@@ -643,16 +656,14 @@ export class Engine {
   }
 
   private track(promise: Promise<unknown>): void {
-    const tracked = promise.catch((error) => this.report(error)).finally(() => this.inflight.delete(tracked));
+    const tracked = promise.catch((error) => this.reportFailure(error)).finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
   }
 
-  private report(error: unknown): void {
+  private reportFailure(error: unknown): void {
     // Background failures (a timer whose step failed) surface as events; the timer or job lease expires and it is retried.
     const message = error instanceof Error ? error.message : String(error);
-    for (const listener of this.listeners.get('error' as EngineEventType) ?? []) {
-      listener({ type: 'error' as EngineEventType, instanceId: '', processId: '', time: this.clock.now(), data: { message, ...(error instanceof SopflowError ? { code: error.code } : {}) } });
-    }
+    this.publish([{ type: 'engine.error', instanceId: '', processId: '', time: this.clock.now(), data: { message, ...(error instanceof SopflowError ? { code: error.code } : {}) } }]);
   }
 
   private async arm(): Promise<void> {
@@ -688,7 +699,7 @@ export class Engine {
         try {
           await this.execute([{ kind: 'timer', timer }]);
         } catch (error) {
-          this.report(error);
+          this.reportFailure(error);
         }
       }
     }

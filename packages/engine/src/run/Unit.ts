@@ -1,7 +1,7 @@
 import { initialTransition, transition } from 'xstate';
 import { chainEvents, GENESIS_HASH, type HashFn } from '../audit/chain.js';
 import { InvalidStateError, MessageCorrelationError, NotFoundError } from '../errors.js';
-import type { EngineEvent, Effect, AuditDraft } from '../machine/effects.js';
+import type { ActivityRecord, AuditDraft, EngineEvent, Effect } from '../machine/effects.js';
 import type { Actor, InstanceEvent, StartInput } from '../machine/events.js';
 import type { StepAction } from '../machine/createInstanceMachine.js';
 import type { InstanceState, Variables } from '../machine/state.js';
@@ -64,6 +64,7 @@ export class Unit {
   private readonly jobs = new Map<string, JobRow | null>();
   private readonly subs = new Map<string, SubscriptionRow | null>();
   private readonly startSubs = new Map<string, StartSubscriptionRow | null>();
+  private readonly history = new Map<string, ActivityRecord>();
   private readonly queue: Command[] = [];
   readonly commit: Commit = emptyCommit();
   readonly events: EngineEvent[] = [];
@@ -319,6 +320,7 @@ export class Unit {
       status: state.status,
       ...(state.endedAt !== undefined ? { endedAt: state.endedAt } : {}),
       incidents: Object.keys(state.incidents).length,
+      ...(state.sla?.due !== undefined ? { due: state.sla.due } : {}),
       auditSeq: last ? last.seq : record.auditSeq,
       auditHash: last ? last.hash : record.auditHash,
     };
@@ -358,6 +360,9 @@ export class Unit {
       case 'emit':
         this.events.push(effect.event);
         return;
+      case 'history':
+        this.history.set(effect.record.id, effect.record);
+        return;
       case 'signal.broadcast':
         this.queue.push({ kind: 'signal', name: effect.name, variables: effect.variables, actor: { id: 'system' }, except: entry.record.id });
         return;
@@ -380,6 +385,10 @@ export class Unit {
         this.queue.push({ kind: 'event', instanceId: instance, event });
         return;
       }
+      default: {
+        const never: never = effect;
+        throw new Error(`Unhandled effect ${(never as Effect).type}`);
+      }
     }
   }
 
@@ -396,6 +405,7 @@ export class Unit {
     split(this.jobs, c.jobs);
     split(this.subs, c.subscriptions);
     split(this.startSubs, c.startSubscriptions);
+    c.history.push(...this.history.values());
   }
 
   /** Adds start subscriptions/timers of a deployment (used by deploy). */

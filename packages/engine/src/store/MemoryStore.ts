@@ -1,7 +1,10 @@
 import { ConcurrencyConflictError } from '../errors.js';
 import { DueHeap } from './DueHeap.js';
+import { computeReport, type ReportQuery } from '../report/report.js';
 import type {
   AcquireOptions,
+  ActivityQuery,
+  ActivityRecord,
   AuditEvent,
   AuditQuery,
   Commit,
@@ -51,6 +54,7 @@ export class MemoryStore implements Store {
   private readonly subscriptionsByName = new Map<string, Set<string>>();
   private readonly startSubscriptions = new Map<string, StartSubscriptionRow>();
   private readonly audit = new Map<string, AuditEvent[]>();
+  private readonly history = new Map<string, ActivityRecord>();
 
   async commit(commit: Commit): Promise<void> {
     for (const { record, expectedRev } of commit.instances) {
@@ -97,6 +101,7 @@ export class MemoryStore implements Store {
     }
     for (const id of commit.startSubscriptions.remove) this.startSubscriptions.delete(id);
     for (const row of commit.startSubscriptions.upsert) this.startSubscriptions.set(row.id, row);
+    for (const record of commit.history) this.history.set(record.id, record);
     for (const event of commit.audit) {
       let list = this.audit.get(event.instanceId);
       if (!list) this.audit.set(event.instanceId, (list = []));
@@ -242,6 +247,32 @@ export class MemoryStore implements Store {
     events.sort((a, b) => a.time - b.time || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : a.seq - b.seq));
     if (query.order === 'desc') events.reverse();
     return page(events, query.offset, query.limit);
+  }
+
+  async findActivities(query: ActivityQuery) {
+    const all = [...this.history.values()].filter(
+      (a) =>
+        (query.instanceId === undefined || a.instanceId === query.instanceId) &&
+        (query.processId === undefined || a.processId === query.processId) &&
+        (query.node === undefined || a.node === query.node) &&
+        (query.department === undefined || a.department === query.department) &&
+        (query.from === undefined || a.startedAt >= query.from) &&
+        (query.to === undefined || a.startedAt < query.to),
+    );
+    all.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
+    return page(all, query.offset, query.limit);
+  }
+
+  async report(query: ReportQuery) {
+    const instances = [...this.instances.values()].map((r) => ({
+      id: r.id,
+      processId: r.processId,
+      status: r.status,
+      startedAt: r.startedAt,
+      ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}),
+      ...(r.due !== undefined ? { due: r.due } : {}),
+    }));
+    return computeReport([...this.history.values()], instances, query);
   }
 
   async auditTrail(chainId: string) {

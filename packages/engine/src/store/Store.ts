@@ -7,10 +7,11 @@
  */
 
 import type { ProcessDefinition } from '../compile/definition.js';
-import type { JobRow, SubscriptionRow, TaskRow, TimerRow } from '../machine/effects.js';
+import type { ActivityRecord, JobRow, SubscriptionRow, TaskRow, TimerRow } from '../machine/effects.js';
 import type { InstanceState, InstanceStatus } from '../machine/state.js';
+import type { Report, ReportQuery } from '../report/report.js';
 
-export type { JobRow, SubscriptionRow, TaskRow, TimerRow };
+export type { ActivityRecord, JobRow, SubscriptionRow, TaskRow, TimerRow };
 
 export interface DeploymentRecord {
   /** `${processId}:${version}` */
@@ -41,6 +42,8 @@ export interface InstanceRecord {
   rev: number;
   /** Number of open incidents (for monitoring). */
   incidents: number;
+  /** Due time of the process-level SLA, if the process has one. */
+  due?: number;
   /**
    * The instance machine's context. The machine's state value follows from
    * `status`, so the xstate snapshot is rebuilt with `machine.resolveState`.
@@ -88,6 +91,8 @@ export interface Commit {
   subscriptions: { upsert: SubscriptionRow[]; remove: string[] };
   startSubscriptions: { upsert: StartSubscriptionRow[]; remove: string[] };
   audit: AuditEvent[];
+  /** Activity executions opened or closed by this step (upserted by id). */
+  history: ActivityRecord[];
 }
 
 export interface Page<T> {
@@ -135,6 +140,18 @@ export interface AuditQuery {
   limit?: number;
 }
 
+export interface ActivityQuery {
+  instanceId?: string;
+  processId?: string;
+  node?: string;
+  department?: string;
+  /** Executions that started at or after / before these instants. */
+  from?: number;
+  to?: number;
+  offset?: number;
+  limit?: number;
+}
+
 export interface AcquireOptions {
   now: number;
   workerId: string;
@@ -173,6 +190,10 @@ export interface Store {
   getJob(id: string): Promise<(JobRow & { lockedBy?: string; lockedUntil?: number }) | undefined>;
 
   queryAudit(query: AuditQuery): Promise<Page<AuditEvent>>;
+  /** Activity executions (history), e.g. of one instance or one process in a period. */
+  findActivities(query: ActivityQuery): Promise<Page<ActivityRecord>>;
+  /** KPI report, computed where the data is (SQL for the SQL stores). */
+  report(query: ReportQuery): Promise<Report>;
   /** Every audit event of one chain (instance, or `process:<id>` for deployments) in stored order. */
   auditTrail(chainId: string): Promise<AuditEvent[]>;
 
@@ -190,5 +211,6 @@ export function emptyCommit(): Commit {
     subscriptions: { upsert: [], remove: [] },
     startSubscriptions: { upsert: [], remove: [] },
     audit: [],
+    history: [],
   };
 }
