@@ -116,7 +116,7 @@ async function main(): Promise<void> {
 
   const rows = results.map((r) => r.row);
   const targets = results.flatMap((r) => r.targets);
-  const notes = results.flatMap((r) => r.notes);
+  const notes = [...new Set(results.flatMap((r) => r.notes))];
   console.log(`\nsopflow ${environment.versions['@sopflow/engine']} (${environment.revision}) vs bpmn-engine ${environment.versions['bpmn-engine']} vs xstate ${environment.versions.xstate} — ${flags.quick ? 'QUICK smoke run (small sizes)' : 'full run'}`);
   console.log(`${environment.node}, ${environment.cpu.model} × ${environment.cpu.cores}, ${environment.platform}`);
   console.log(`load average (1 min) at start ${loadAtStart[0].toFixed(2)}, at end ${loadAtEnd[0].toFixed(2)}${busy ? ' — other processes were competing for the CPU: absolute numbers are low and noisy; the side-by-side ratios hold better' : ''}`);

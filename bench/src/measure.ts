@@ -10,6 +10,9 @@ export interface Throughput {
   instances: number;
   seconds: number;
   perSecond: number;
+  /** CPU time of this process (all its threads, GC included) over the window: steadier than wall time when other processes compete for the CPU. */
+  cpuSeconds: number;
+  perCpuSecond: number;
 }
 
 /** Runs one instance to its end; may be synchronous (the xstate floor) or asynchronous. */
@@ -29,6 +32,7 @@ export async function throughput(runOne: RunOne, options: { warmupMs: number; du
   }
   collectGarbage();
   let instances = 0;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const end = start + options.durationMs;
   let now = start;
@@ -39,7 +43,9 @@ export async function throughput(runOne: RunOne, options: { warmupMs: number; du
     now = performance.now();
   }
   const seconds = (now - start) / 1000;
-  return { instances, seconds, perSecond: instances / seconds };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { instances, seconds, perSecond: instances / seconds, cpuSeconds, perCpuSecond: instances / cpuSeconds };
 }
 
 /** Wall time of one call, in milliseconds, and its result. */

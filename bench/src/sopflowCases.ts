@@ -5,7 +5,8 @@
  * really ran (completion events counted, a sample read back from the
  * engine and its audit trail) and throws when they did not.
  */
-import { createEngine, MemoryStore, VirtualClock, type Engine } from '@sopflow/engine';
+import { createHash } from 'node:crypto';
+import { createEngine, MemoryStore, VirtualClock, type Engine, type HashFn } from '@sopflow/engine';
 import { REVIEW_PROCESS, reviewDiagram, SEQUENCE_PROCESS, sequenceDiagram, TIMER_PROCESS, timerDiagram } from './diagrams.js';
 import { heapPerInstance, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
 
@@ -17,13 +18,21 @@ interface Harness {
   completed(): number;
 }
 
+/**
+ * Which audit hash the engine uses: its default (pure-JS SHA-256, the same
+ * in Node and the browser) or Node's `crypto` through the `hash` option.
+ */
+export type AuditHash = 'default' | 'node:crypto';
+
+const nodeSha256: HashFn = (text) => createHash('sha256').update(text).digest('hex');
+
 /** A fresh engine: MemoryStore, VirtualClock at 0, ids `i1`, `i2`, … */
-function harness(): Harness {
+function harness(hash: AuditHash = 'default'): Harness {
   let next = 0;
   let completed = 0;
   const clock = new VirtualClock(0);
   const store = new MemoryStore();
-  const engine = createEngine({ clock, store, ids: () => `i${++next}` });
+  const engine = createEngine({ clock, store, ids: () => `i${++next}`, ...(hash === 'node:crypto' ? { hash: nodeSha256 } : {}) });
   engine.on('instance.completed', () => completed++);
   return { engine, clock, store, completed: () => completed };
 }
@@ -42,9 +51,12 @@ async function expectPath(engine: Engine, instanceId: string, nodes: string[]): 
   }
 }
 
+/** Throws unless the instance completed and its audit hash chain verifies. */
 async function expectCompleted(engine: Engine, instanceId: string): Promise<void> {
   const view = await engine.instance(instanceId);
   if (view.status !== 'completed') throw new Error(`sopflow instance ${instanceId} is ${view.status}, not completed.`);
+  const audit = await engine.audit.verify(instanceId);
+  if (!audit.ok) throw new Error(`sopflow instance ${instanceId}: audit chain does not verify: ${audit.problems.map((p) => p.message).join('; ')}`);
 }
 
 function sequencePath(tasks: number): string[] {
@@ -52,8 +64,8 @@ function sequencePath(tasks: number): string[] {
 }
 
 /** Instances/s of start → `tasks` plain tasks → end, each `engine.start` awaited. */
-export async function sequenceThroughput(tasks: number, timing: { warmupMs: number; durationMs: number }): Promise<Throughput> {
-  const h = harness();
+export async function sequenceThroughput(tasks: number, timing: { warmupMs: number; durationMs: number }, hash: AuditHash = 'default'): Promise<Throughput> {
+  const h = harness(hash);
   await deploy(h.engine, sequenceDiagram(tasks));
   const first = await h.engine.start(SEQUENCE_PROCESS);
   await expectCompleted(h.engine, first.id);
@@ -76,8 +88,8 @@ export async function sequenceThroughput(tasks: number, timing: { warmupMs: numb
  * `engine.complete(task, { by: 'system', variables: { approved } })`,
  * alternating approved and rejected.
  */
-export async function reviewThroughput(timing: { warmupMs: number; durationMs: number }): Promise<Throughput> {
-  const h = harness();
+export async function reviewThroughput(timing: { warmupMs: number; durationMs: number }, hash: AuditHash = 'default'): Promise<Throughput> {
+  const h = harness(hash);
   await deploy(h.engine, reviewDiagram('feel'));
   let started = 0;
   const sample: Array<{ id: string; approved: boolean }> = [];
@@ -139,7 +151,10 @@ export async function longSequence(tasks: number): Promise<{ tasks: number; depl
   const run = await timed(() => h.engine.start(SEQUENCE_PROCESS));
   const view = await h.engine.instance(run.value.id);
   const completed = view.status === 'completed' && h.completed() === 1;
-  if (completed) await expectPath(h.engine, view.id, sequencePath(tasks));
+  if (completed) {
+    await expectCompleted(h.engine, view.id);
+    await expectPath(h.engine, view.id, sequencePath(tasks));
+  }
   await h.engine.close();
   return { tasks, deployMs: deployed.ms, runMs: run.ms, completed, status: view.status };
 }
@@ -164,6 +179,7 @@ export async function timersDueAtOnce(count: number): Promise<{ count: number; s
   const advanced = await timed(() => h.clock.advance('PT1H'));
   if (h.completed() !== count) throw new Error(`sopflow timers: ${h.completed()} of ${count} instances completed after advance('PT1H').`);
   if ((await h.store.nextTimerDue()) !== undefined) throw new Error('sopflow timers: timers left after every instance completed.');
+  await expectCompleted(h.engine, first);
   await expectPath(h.engine, first, ['start', 'wait', 'end']);
   await h.engine.close();
   return { count, startMs: started.ms, advanceMs: advanced.ms, firedPerSecond: count / (advanced.ms / 1000) };
