@@ -1,4 +1,5 @@
 import { chainEvents, GENESIS_HASH, verifyChain, type HashFn, type VerifyProblem } from '../audit/chain.js';
+import { csvHeader, csvLine, jsonLine, UTF8_BOM, xesHead, xesTail, xesTrace } from '../audit/export.js';
 import { sha256Hex } from '../audit/sha256.js';
 import type { Clock } from '../clock/Clock.js';
 import { checkSla } from '../compile/checkSla.js';
@@ -548,6 +549,49 @@ export class Engine {
         if (problem) problems.push(problem);
       }
       return { ok: problems.length === 0, checked: ids.length, problems };
+    },
+  };
+
+  // ================================================================ exports
+
+  readonly export = {
+    /**
+     * The audit trail as JSON Lines or CSV (UTF-8 with BOM, for spreadsheet
+     * tools), streamed page by page: never the whole trail in memory.
+     */
+    audit: (options: { format: 'jsonl' | 'csv'; query?: AuditQuery; bom?: boolean }): AsyncIterable<string> => {
+      const store = this.store;
+      return (async function* () {
+        if (options.format === 'csv') yield `${options.bom === false ? '' : UTF8_BOM}${csvHeader()}\r\n`;
+        const pageSize = 1000;
+        for (let offset = 0; ; offset += pageSize) {
+          const { items } = await store.queryAudit({ order: 'asc', ...options.query, offset, limit: pageSize });
+          for (const event of items) yield options.format === 'csv' ? `${csvLine(event)}\r\n` : `${jsonLine(event)}\n`;
+          if (items.length < pageSize) return;
+        }
+      })();
+    },
+    /**
+     * A process-mining log in XES (IEEE 1849-2016): a trace per instance
+     * started in the period, a start and complete event per activity
+     * execution, resource = who worked on it.
+     */
+    xes: (query: { processId?: string; from?: number; to?: number } = {}): AsyncIterable<string> => {
+      const store = this.store;
+      return (async function* () {
+        yield xesHead();
+        const pageSize = 200;
+        for (let offset = 0; ; offset += pageSize) {
+          const { items } = await store.findInstances({ ...(query.processId ? { processId: query.processId } : {}), offset, limit: pageSize });
+          for (const instance of items) {
+            if ((query.from !== undefined && instance.startedAt < query.from) || (query.to !== undefined && instance.startedAt >= query.to)) continue;
+            const records = (await store.findActivities({ instanceId: instance.id, limit: 1_000_000 })).items;
+            yield xesTrace(instance.id, instance.processId, instance.businessKey, records);
+          }
+          if (items.length < pageSize) break;
+        }
+        yield xesTail();
+      })();
     },
   };
 
