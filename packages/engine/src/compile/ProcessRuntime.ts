@@ -1,4 +1,4 @@
-import { compileFeel, type CompiledFeel } from '../feel/index.js';
+import { compileFeel, usesClock, type CompiledFeel } from '../feel/index.js';
 import type { Expr, FlowDef, NodeDef, ProcessDefinition, ScopeDef } from './definition.js';
 
 /**
@@ -37,6 +37,11 @@ export class ProcessRuntime {
       this.compiled.set(expr.feel, compiled);
     }
     return compiled;
+  }
+
+  /** Whether an expression calls `now()` / `today()` (the engine then binds them to its clock). */
+  readsClock(expr: Expr): boolean {
+    return usesClock(expr.feel);
   }
 
   /** Compiles every expression of the definition now (deploy time), so no step pays for it. */

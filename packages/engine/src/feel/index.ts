@@ -7,3 +7,4 @@ export type { ExpressionLocation } from './expressionErrors.js';
 export { isFeel } from './feelSource.js';
 export { toPlain } from './toPlain.js';
 export { translateJuel } from './translateJuel.js';
+export { clockFunctions, usesClock } from './clockFunctions.js';

@@ -19,6 +19,7 @@ import {
 } from '../errors.js';
 import { addDuration, durationToMillis, firstDue, nextDue, parseDuration, parseTimer, type BusinessCalendar } from '../time/index.js';
 import { isActivity } from '../compile/compile.js';
+import { clockFunctions } from '../feel/index.js';
 import type { ActivityRecord, AuditDraft, Effect, EngineEvent, EngineEventType, TaskRow } from './effects.js';
 import type { Actor, InstanceEvent, StartInput } from './events.js';
 import type {
@@ -59,8 +60,13 @@ export interface StepOutput {
 
 const SYSTEM: Actor = { id: 'system' };
 
+/** Deep copy of JSON data (the instance state): much cheaper than structuredClone for many small objects. */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value as Record<string, unknown>) out[key] = clone((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 function toList(value: unknown): string[] {
@@ -370,7 +376,9 @@ export class TokenGame {
 
   private evaluate(expr: Expr, scopeId: string, extra?: Variables): unknown {
     const base = this.context(scopeId);
-    const ctx = extra && Object.keys(extra).length ? { ...base, ...extra } : base;
+    let ctx = extra && Object.keys(extra).length ? { ...base, ...extra } : base;
+    // now() and today() read the engine's clock (the step's time), never the system's.
+    if (this.rt.readsClock(expr)) ctx = { ...ctx, ...clockFunctions(this.now, this.env.zone) };
     return this.rt.feel(expr).evaluate(ctx);
   }
 

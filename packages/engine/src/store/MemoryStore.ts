@@ -46,6 +46,7 @@ export class MemoryStore implements Store {
   private readonly latest = new Map<string, string>();
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly tasks = new Map<string, TaskRow>();
+  private readonly tasksByInstance = new Map<string, Set<string>>();
   private readonly timers = new Map<string, TimerRow & Lease>();
   private readonly timerHeap = new DueHeap();
   private readonly jobs = new Map<string, JobRow & Lease>();
@@ -68,8 +69,18 @@ export class MemoryStore implements Store {
       if (!previous || this.deployments.get(previous)!.version < d.version) this.latest.set(d.processId, d.key);
     }
     for (const { record } of commit.instances) this.instances.set(record.id, record);
-    for (const id of commit.tasks.remove) this.tasks.delete(id);
-    for (const task of commit.tasks.upsert) this.tasks.set(task.id, task);
+    for (const id of commit.tasks.remove) {
+      const task = this.tasks.get(id);
+      if (!task) continue;
+      this.tasks.delete(id);
+      this.tasksByInstance.get(task.instanceId)?.delete(id);
+    }
+    for (const task of commit.tasks.upsert) {
+      this.tasks.set(task.id, task);
+      let set = this.tasksByInstance.get(task.instanceId);
+      if (!set) this.tasksByInstance.set(task.instanceId, (set = new Set()));
+      set.add(task.id);
+    }
     for (const id of commit.timers.remove) {
       this.timers.delete(id);
       this.timerHeap.delete(id);
@@ -145,7 +156,8 @@ export class MemoryStore implements Store {
 
   async findTasks(query: TaskQuery) {
     const groups = query.candidateGroups;
-    const all = [...this.tasks.values()].filter(
+    const source = query.instanceId !== undefined ? [...(this.tasksByInstance.get(query.instanceId) ?? [])].map((id) => this.tasks.get(id)!) : [...this.tasks.values()];
+    const all = source.filter(
       (t) =>
         (query.instanceId === undefined || t.instanceId === query.instanceId) &&
         (query.processId === undefined || t.processId === query.processId) &&
