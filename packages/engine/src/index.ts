@@ -35,6 +35,8 @@ export { CSV_COLUMNS, csvHeader, csvLine, jsonLine, UTF8_BOM, xesHead, xesTail, 
 // reports
 export { computeReport, cycleStats, percentile, type CycleStats, type DepartmentKpi, type InstanceSummary, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportQuery } from './report/report.js';
 
+export { formatReportTable, humanDuration, reportToCsv, reportToHtml } from './report/formatReport.js';
+
 // store
 export { MemoryStore } from './store/MemoryStore.js';
 export { emptyCommit } from './store/Store.js';
