@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { events, local, sopEngine, timeline, work, type Person } from './sopEngine.js';
+import { events, local, sopEngine, timeline, trailText, work, type Person } from './sopEngine.js';
 
 const warehouse: Person = { id: 'lin', groups: ['warehouse'] };
 const orderDesk: Person = { id: 'qian', groups: ['order-desk'] };
@@ -51,6 +51,7 @@ describe('acceptance scenarios (virtual time)', () => {
       '2026-11-24 08:30 node.left EndEvent_OrderCompleted',
     ]);
     expect((await engine.audit.verify(id)).ok).toBe(true);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-1.txt');
   });
 
   it('2. order: an abnormal order left 2 working hours — reminder at 1.5 h, lead task at 2 h; the desk completes and it goes on', async () => {
@@ -82,6 +83,7 @@ describe('acceptance scenarios (virtual time)', () => {
     ]);
     const [missed] = await events(engine, id, 'sla.missed');
     expect(missed.data).toMatchObject({ overByMs: 15 * 60_000, department: 'order-desk' });
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-2.txt');
   });
 
   it('3. order: parcel-delivered at hour 80 — the delayed-parcel task came at hour 72, the hourly check fired 79 times and stopped', async () => {
@@ -109,6 +111,7 @@ describe('acceptance scenarios (virtual time)', () => {
     expect((await engine.instance(id)).timers.filter((t) => t.node === 'BoundaryEvent_TrackingCheckDue')).toEqual([]);
     // the case goes on to feedback while the delayed-parcel task is still open
     expect((await engine.tasks({ instanceId: id })).items.map((t) => t.node).sort()).toEqual(['Task_AfterSalesFeedback', 'Task_HandleDelayedParcel']);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-3.txt');
   });
 
   it('4a. complaint: urgent, acknowledged after 40 min — supervisor intervention created at 30 min', async () => {
@@ -129,6 +132,7 @@ describe('acceptance scenarios (virtual time)', () => {
     ]);
     await work(engine, id, 'Task_SupervisorIntervention', supervisor);
     expect((await engine.tasks({ instanceId: id, node: 'Task_InvestigateAndResolve' })).items[0].candidateGroups).toEqual(['logistics']);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-4a.txt');
   });
 
   it('4b. complaint: normal, received Friday 17:30 — first-response deadline Monday 10:30', async () => {
@@ -144,6 +148,7 @@ describe('acceptance scenarios (virtual time)', () => {
       '2026-11-23 10:00 sla.reminder Task_AcknowledgeAndApologise',
       '2026-11-23 10:30 sla.breached Task_AcknowledgeAndApologise',
     ]);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-4b.txt');
   });
 
   it('5. complaint: dissatisfied twice → re-opened twice; the third time → escalated to quality', async () => {
@@ -165,6 +170,7 @@ describe('acceptance scenarios (virtual time)', () => {
     expect(left.at(-1)).toBe('EndEvent_EscalatedToQuality');
     expect(left).not.toContain('EndEvent_ComplaintClosed');
     expect((await events(engine, id, 'escalation.thrown')).map((e) => e.data.code)).toEqual(['ESCALATED_TO_QUALITY']);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-5.txt');
   });
 
   it('6. approval: 120,000 over two departments — one rejects with a reason, revise, approved, VP final approval, archived', async () => {
@@ -197,6 +203,7 @@ describe('acceptance scenarios (virtual time)', () => {
     const rejected = (await events(engine, id, 'task.completed')).filter((e) => (e.data.variables as { approved?: boolean }).approved === false);
     expect(rejected.map((e) => [e.actor, (e.data.variables as { reason: string }).reason])).toEqual([['it-head', 'Integration plan with the WMS is missing']]);
     expect((await events(engine, id, 'node.left')).at(-1)!.node).toBe('EndEvent_RequestApproved');
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-6.txt');
   });
 
   it('7. approval: urgent → green channel, risk control notified, initial review skipped', async () => {
@@ -214,6 +221,7 @@ describe('acceptance scenarios (virtual time)', () => {
     expect(entered).not.toContain('Task_InitialReview');
     expect(entered).toContain('Task_NotifyRiskControl');
     expect((await engine.tasks({ instanceId: id })).items.map((t) => [t.node, t.candidateGroups])).toEqual([['Task_Countersign', ['facilities-heads']]]);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-7.txt');
   });
 
   it('8. approval: reviewer idle 3 working days — reminders at 4 h, then every 4 working hours; the overdue step counts against the department', async () => {
@@ -237,5 +245,6 @@ describe('acceptance scenarios (virtual time)', () => {
     const [breach] = await events(engine, id, 'sla.breached');
     expect(breach.data).toMatchObject({ department: 'operations' });
     expect((await events(engine, id, 'sla.reminder')).every((e) => e.data.assignee === 'li')).toBe(true);
+    await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-8.txt');
   });
 });

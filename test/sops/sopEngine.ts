@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
-import { createEngine, VirtualClock, type AuditEvent, type Engine, type JobHandler, type Variables } from '@sopflow/engine';
+import { canonicalJson, createEngine, VirtualClock, type AuditEvent, type Engine, type JobHandler, type Variables } from '@sopflow/engine';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url);
 export const SOP_FILES = [
@@ -43,4 +43,13 @@ export async function timeline(engine: Engine, instanceId: string, types?: strin
 export async function events(engine: Engine, instanceId: string, type: string): Promise<AuditEvent[]> {
   const { items } = await engine.audit.query({ instanceId, types: [type], limit: 100_000 });
   return items.sort((a, b) => a.seq - b.seq);
+}
+
+/** The whole audit trail, one event per line — compared event by event with a reviewed file. */
+export async function trailText(engine: Engine, instanceId: string): Promise<string> {
+  const { items } = await engine.audit.query({ instanceId, limit: 100_000 });
+  return `${items
+    .sort((a, b) => a.seq - b.seq)
+    .map((e) => `${String(e.seq).padStart(4)} ${local(e.time)} ${e.actor.padEnd(8)} ${e.type.padEnd(22)} ${(e.node ?? '-').padEnd(36)} ${canonicalJson(e.data)}`)
+    .join('\n')}\n`;
 }
