@@ -164,6 +164,7 @@ export class Engine {
   private kickQueued = false;
   private closed = false;
   private readonly stopIdleWaiter: (() => void) | undefined;
+  private readonly stopWatching: (() => void) | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store ?? new MemoryStore();
@@ -179,6 +180,8 @@ export class Engine {
     this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits, options.timeZone ?? 'UTC');
     const clock = this.clock as Clock & { addIdleWaiter?: (fn: () => Promise<void>) => () => void };
     this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.idle());
+    // Another worker's commit may bring an earlier timer or a new job: re-arm.
+    this.stopWatching = options.scheduler === false ? undefined : this.store.watch?.(() => this.kick());
     if (options.scheduler !== false) this.kick();
   }
 
@@ -628,6 +631,7 @@ export class Engine {
     this.wake?.cancel();
     this.wake = undefined;
     this.stopIdleWaiter?.();
+    this.stopWatching?.();
     await this.idle();
   }
 

@@ -195,6 +195,8 @@ export class MemoryStore implements Store {
       const timer = this.timers.get(id)!;
       timer.lockedBy = options.workerId;
       timer.lockedUntil = options.now + options.leaseMs;
+      // Until the lease runs out, the timer is not available: keyed by that time, so nextTimerDue never spins on it.
+      this.timerHeap.set(id, Math.max(timer.due, timer.lockedUntil));
       const { lockedBy: _b, lockedUntil: _u, ...row } = timer;
       return row;
     });

@@ -179,7 +179,7 @@ export interface Store {
 
   /** Leases due timers (due ≤ now, not leased by a live worker), earliest first. */
   acquireTimers(options: AcquireOptions): Promise<TimerRow[]>;
-  /** The earliest due time of any timer, for the scheduler's next wake-up. */
+  /** The earliest time a timer becomes available (its due time, or the end of its lease), for the scheduler's next wake-up. */
   nextTimerDue(): Promise<number | undefined>;
   getTimer(id: string): Promise<TimerRow | undefined>;
 
@@ -196,6 +196,13 @@ export interface Store {
   report(query: ReportQuery): Promise<Report>;
   /** Every audit event of one chain (instance, or `process:<id>` for deployments) in stored order. */
   auditTrail(chainId: string): Promise<AuditEvent[]>;
+
+  /**
+   * Optional: calls `listener` when another worker commits timers or jobs
+   * (PostgreSQL LISTEN/NOTIFY), so an idle engine re-arms at once instead of
+   * polling. Returns a function that stops watching.
+   */
+  watch?(listener: () => void): () => void;
 
   close(): Promise<void>;
 }
