@@ -23,9 +23,11 @@ export function formatBytes(bytes: number): string {
   return `${oneDecimal.format(bytes / 1024 / 1024)} MB`;
 }
 
-/** Milliseconds as `850 ms` or `3.2 s`. */
+/** Milliseconds as `4 µs`, `2.5 ms`, `850 ms` or `3.2 s`. */
 export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms < 10 ? oneDecimal.format(ms) : integer.format(ms)} ms` : `${oneDecimal.format(ms / 1000)} s`;
+  if (ms < 1) return `${integer.format(ms * 1000)} µs`;
+  if (ms < 1000) return `${ms < 10 ? oneDecimal.format(ms) : integer.format(ms)} ms`;
+  return `${oneDecimal.format(ms / 1000)} s`;
 }
 
 /** A ratio as `27.4×` (or `0.05×`). */
