@@ -1,0 +1,66 @@
+import { SopflowError } from '@sopflow/engine';
+import { auditCommand, AUDIT_HELP } from './commands/audit.js';
+import { reportCommand, REPORT_HELP } from './commands/report.js';
+import { CliError, EXIT, type Io } from './io.js';
+
+export const VERSION = '0.1.0';
+
+const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
+  report: { run: reportCommand, help: REPORT_HELP, summary: 'KPI report (table, json, csv, html)' },
+  audit: { run: auditCommand, help: AUDIT_HELP, summary: 'verify or export the audit trail (jsonl, csv, xes)' },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `sopflow ${VERSION} — run standard operating procedures drawn as BPMN
+
+Usage: sopflow <command> [options]
+
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+sopflow <command> --help shows a command's options.
+`;
+}
+
+/**
+ * Runs the sopflow command line. Returns the exit code: 0 clean, 1 problems
+ * found, 2 usage or I/O errors. Never throws for expected failures.
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined;
+    io.stdout(topic && COMMANDS[topic] ? COMMANDS[topic].help : usage());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`Unknown command '${name}'.\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`sopflow ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof SopflowError) {
+      io.stderr(`sopflow ${name}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    // parseArgs reports unknown options and missing values with ERR_PARSE_ARGS_* codes.
+    const code = (error as { code?: string }).code ?? '';
+    if (code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`sopflow ${name}: ${(error as Error).message}\n\n${command.help}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

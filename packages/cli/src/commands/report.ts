@@ -1,0 +1,80 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatReportTable, parseDateTime, reportToCsv, reportToHtml, type ReportQuery } from '@sopflow/engine';
+import { CliError, EXIT, type Io } from '../io.js';
+import { openStore } from '../openStore.js';
+
+export const REPORT_HELP = `sopflow report — KPI report from the audit data
+
+Usage: sopflow report [--store URL] [--process ID] [--from DATE] [--to DATE]
+                      [--tz ZONE] [--format table|json|csv|html] [--out FILE]
+
+  --store    sqlite:<file> (default ./sopflow.db) or postgres://…
+  --process  one process id (default: all)
+  --from/--to  period [from, to): 2026-11-01 or 2026-11-01T09:00+08:00
+  --tz       zone for dates without an offset (default UTC)
+  --format   table (default), json, csv (UTF-8 with BOM), html (a page with charts)
+  --out      write to a file instead of standard output (html: default report.html)
+`;
+
+/** `sopflow report`: per process, node and department — cycle times, SLA compliance, reminders, escalations, re-opens, overdue steps. */
+export async function reportCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      store: { type: 'string' },
+      process: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      tz: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(REPORT_HELP);
+    return EXIT.ok;
+  }
+  const format = values.format!;
+  if (!['table', 'json', 'csv', 'html'].includes(format)) throw new CliError(`--format '${format}': expected table, json, csv or html.`);
+  const zone = values.tz ?? 'UTC';
+  const instant = (text: string | undefined, flag: string): number | undefined => {
+    if (text === undefined) return undefined;
+    try {
+      return parseDateTime(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00` : text, zone);
+    } catch (error) {
+      throw new CliError(`${flag} '${text}': ${(error as Error).message}`);
+    }
+  };
+  const query: ReportQuery = {
+    ...(values.process ? { processId: values.process } : {}),
+    ...(values.from ? { from: instant(values.from, '--from') } : {}),
+    ...(values.to ? { to: instant(values.to, '--to') } : {}),
+  };
+  const { store } = await openStore(values.store ?? io.env.SOPFLOW_STORE, io.cwd, { mustExist: true });
+  try {
+    const report = await store.report(query);
+    const text =
+      format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : format === 'csv'
+          ? reportToCsv(report)
+          : format === 'html'
+            ? reportToHtml(report, { generatedAt: Date.now() })
+            : formatReportTable(report);
+    const out = values.out ?? (format === 'html' ? 'report.html' : undefined);
+    if (out) {
+      const path = resolve(io.cwd, out);
+      await writeFile(path, text);
+      io.stderr(`Wrote ${path}\n`);
+    } else {
+      io.stdout(text);
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  // Inline the Camunda/Zeebe moddle descriptors: a JSON import from a dependency
+  // would need import attributes, which the ES2022 output cannot carry.
+  noExternal: [/-bpmn-moddle\/resources\/.+\.json$/],
+});
