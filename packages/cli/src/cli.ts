@@ -1,11 +1,13 @@
 import { SopflowError } from '@sopflow/engine';
 import { auditCommand, AUDIT_HELP } from './commands/audit.js';
 import { reportCommand, REPORT_HELP } from './commands/report.js';
+import { testCommand, TEST_HELP } from './commands/test.js';
 import { CliError, EXIT, type Io } from './io.js';
 
 export const VERSION = '0.1.0';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
+  test: { run: testCommand, help: TEST_HELP, summary: 'run scenario files against their diagrams under virtual time' },
   report: { run: reportCommand, help: REPORT_HELP, summary: 'KPI report (table, json, csv, html)' },
   audit: { run: auditCommand, help: AUDIT_HELP, summary: 'verify or export the audit trail (jsonl, csv, xes)' },
 };

@@ -58,7 +58,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     if (values.out) {
       const path = resolve(io.cwd, values.out);
       const file = createWriteStream(path);
-      for await (const chunk of chunks) if (!file.write(chunk)) await new Promise((r) => file.once('drain', r));
+      for await (const chunk of chunks) if (!file.write(chunk)) await new Promise<void>((r) => file.once('drain', () => r()));
       await new Promise<void>((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done())));
       io.stderr(`Wrote ${path}\n`);
     } else {
