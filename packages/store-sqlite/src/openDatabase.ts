@@ -1,0 +1,70 @@
+/**
+ * Opens the one database file: connection settings (pragmas), then the
+ * schema check — refuse what is not ours or too new, migrate what is old.
+ */
+import Database from 'better-sqlite3';
+import { NotASopflowDatabaseError, SchemaOutdatedError, SchemaTooNewError } from './errors.js';
+import { applyMigrations, isSopflowFile, readSchemaInfo, SQLITE_SCHEMA_VERSION } from './migrations.js';
+
+/** How to open a store file. */
+export interface SqliteStoreOptions {
+  /** Open without writing: reads and reports only; writes throw `ReadonlyStoreError`. Default false. */
+  readonly?: boolean;
+  /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Apply pending schema migrations on open (default true). With false, an older file is refused with `SchemaOutdatedError`. */
+  migrate?: boolean;
+  /**
+   * When a commit reaches the disk. `'full'` (default): the WAL is synced at
+   * every commit — a committed step survives a process crash and a power
+   * loss. `'normal'`: synced at checkpoints only — survives a process crash,
+   * but a power loss or OS crash may roll back the last commits (the file
+   * stays consistent). See docs/stores.md.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+/** Default busy timeout (ms). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating it if needed, unless read-only) and prepares the file.
+ * Has effects: may create and migrate the file.
+ * @throws SchemaTooNewError, SchemaOutdatedError, NotASopflowDatabaseError; SQLite errors for unreadable files
+ */
+export function openDatabase(path: string, options: SqliteStoreOptions = {}): Database.Database {
+  const readonly = options.readonly ?? false;
+  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  try {
+    configure(db, readonly, options.synchronous ?? 'full');
+    checkSchema(db, path, readonly, options.migrate ?? true);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function configure(db: Database.Database, readonly: boolean, synchronous: 'full' | 'normal'): void {
+  // WAL: readers never block the writer nor each other; a commit appends to the -wal file.
+  if (!readonly) db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  // 32 MiB page cache per connection; temporary sort tables in memory.
+  db.pragma('cache_size = -32768');
+  db.pragma('temp_store = MEMORY');
+  // After a checkpoint, truncate the -wal file back to 64 MiB at most.
+  if (!readonly) db.pragma('journal_size_limit = 67108864');
+}
+
+function checkSchema(db: Database.Database, path: string, readonly: boolean, migrate: boolean): void {
+  const info = readSchemaInfo(db);
+  if (!isSopflowFile(info)) throw new NotASopflowDatabaseError(path, info.applicationId);
+  if (info.version > SQLITE_SCHEMA_VERSION) throw new SchemaTooNewError(path, info.version, SQLITE_SCHEMA_VERSION);
+  if (info.version === SQLITE_SCHEMA_VERSION) return;
+  if (readonly) throw new SchemaOutdatedError(path, info.version, SQLITE_SCHEMA_VERSION, 'readonly');
+  if (!migrate) throw new SchemaOutdatedError(path, info.version, SQLITE_SCHEMA_VERSION, 'migrate-disabled');
+  const reached = applyMigrations(db);
+  // Another process may have migrated past us meanwhile.
+  if (reached > SQLITE_SCHEMA_VERSION) throw new SchemaTooNewError(path, reached, SQLITE_SCHEMA_VERSION);
+}
