@@ -133,7 +133,7 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
-  it('should drop a task's candidates with it and list tasks by their new candidates', async () => {
+  it('should drop the candidates of a removed task and list tasks by their new candidates', async () => {
     // given
     const store = openSqliteStore(tempFile());
     await store.commit(commit({ tasks: { upsert: [task('t1', { candidateGroups: ['a', 'b'] }), task('t2', { candidateGroups: ['a'], createdAt: T0 + 1 })], remove: [] } }));
