@@ -36,8 +36,12 @@ export function openDatabase(path: string, options: SqliteStoreOptions = {}): Da
   const readonly = options.readonly ?? false;
   const db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   try {
+    // Refuse a foreign or newer file before changing anything in it (even its journal mode).
+    const info = readSchemaInfo(db);
+    if (!isSopflowFile(info)) throw new NotASopflowDatabaseError(path, info.applicationId);
+    if (info.version > SQLITE_SCHEMA_VERSION) throw new SchemaTooNewError(path, info.version, SQLITE_SCHEMA_VERSION);
     configure(db, readonly, options.synchronous ?? 'full');
-    checkSchema(db, path, readonly, options.migrate ?? true);
+    if (info.version < SQLITE_SCHEMA_VERSION) upgrade(db, path, info.version, readonly, options.migrate ?? true);
     return db;
   } catch (error) {
     db.close();
@@ -57,13 +61,9 @@ function configure(db: Database.Database, readonly: boolean, synchronous: 'full'
   if (!readonly) db.pragma('journal_size_limit = 67108864');
 }
 
-function checkSchema(db: Database.Database, path: string, readonly: boolean, migrate: boolean): void {
-  const info = readSchemaInfo(db);
-  if (!isSopflowFile(info)) throw new NotASopflowDatabaseError(path, info.applicationId);
-  if (info.version > SQLITE_SCHEMA_VERSION) throw new SchemaTooNewError(path, info.version, SQLITE_SCHEMA_VERSION);
-  if (info.version === SQLITE_SCHEMA_VERSION) return;
-  if (readonly) throw new SchemaOutdatedError(path, info.version, SQLITE_SCHEMA_VERSION, 'readonly');
-  if (!migrate) throw new SchemaOutdatedError(path, info.version, SQLITE_SCHEMA_VERSION, 'migrate-disabled');
+function upgrade(db: Database.Database, path: string, found: number, readonly: boolean, migrate: boolean): void {
+  if (readonly) throw new SchemaOutdatedError(path, found, SQLITE_SCHEMA_VERSION, 'readonly');
+  if (!migrate) throw new SchemaOutdatedError(path, found, SQLITE_SCHEMA_VERSION, 'migrate-disabled');
   const reached = applyMigrations(db);
   // Another process may have migrated past us meanwhile.
   if (reached > SQLITE_SCHEMA_VERSION) throw new SchemaTooNewError(path, reached, SQLITE_SCHEMA_VERSION);

@@ -162,11 +162,11 @@ CREATE INDEX subscriptions_by_name ON subscriptions (kind, name, key);
 CREATE INDEX start_subscriptions_by_name ON start_subscriptions (kind, name);
 
 CREATE INDEX audit_by_time ON audit (time, instance_id, seq);
-CREATE INDEX audit_by_business_key ON audit (business_key, time) WHERE business_key IS NOT NULL;
-CREATE INDEX audit_by_process ON audit (process_id, time);
-CREATE INDEX audit_by_node ON audit (node, time) WHERE node IS NOT NULL;
-CREATE INDEX audit_by_actor ON audit (actor, time);
-CREATE INDEX audit_by_type ON audit (type, time);
+CREATE INDEX audit_by_business_key ON audit (business_key, time, instance_id, seq) WHERE business_key IS NOT NULL;
+CREATE INDEX audit_by_process ON audit (process_id, time, instance_id, seq);
+CREATE INDEX audit_by_node ON audit (node, time, instance_id, seq) WHERE node IS NOT NULL;
+CREATE INDEX audit_by_actor ON audit (actor, time, instance_id, seq);
+CREATE INDEX audit_by_type ON audit (type, time, instance_id, seq);
 `;
 
 /**
