@@ -30,6 +30,7 @@ export type * from './machine/events.js';
 export { canonicalJson } from './audit/canonicalJson.js';
 export { chainEvents, verifyChain, GENESIS_HASH, type HashFn, type VerifyProblem, type ChainContext } from './audit/chain.js';
 export { sha256Hex } from './audit/sha256.js';
+export { defaultHash, setDefaultHash } from './audit/defaultHash.js';
 export { CSV_COLUMNS, csvHeader, csvLine, jsonLine, UTF8_BOM, xesHead, xesTail, xesTrace } from './audit/export.js';
 
 // reports

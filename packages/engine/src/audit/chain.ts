@@ -8,9 +8,39 @@ export type HashFn = (text: string) => string;
 /** The hash before an instance's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The fields of an event the hash covers (everything but the hash itself). */
-function hashedPart(event: Omit<AuditEvent, 'hash'>): string {
-  return canonicalJson(event);
+const J = JSON.stringify;
+
+/** JSON text of strings that repeat across events (types, node ids): computed once. */
+const jsonCache = new Map<string, string>();
+function js(text: string): string {
+  let json = jsonCache.get(text);
+  if (json === undefined) {
+    json = J(text);
+    if (jsonCache.size < 50_000) jsonCache.set(text, json);
+  }
+  return json;
+}
+
+function dataJson(data: Record<string, unknown>): string {
+  for (const _ in data) return canonicalJson(data);
+  return '{}';
+}
+
+/**
+ * The fields of an event the hash covers (everything but the hash itself),
+ * as canonical JSON. Written field by field in sorted key order — the same
+ * text `canonicalJson(event)` gives (a test holds them equal), without
+ * sorting the known keys of every event on the hot path.
+ */
+export function hashedPart(e: Omit<AuditEvent, 'hash'>): string {
+  return (
+    `{"actor":${js(e.actor)},` +
+    (e.businessKey !== undefined ? `"businessKey":${J(e.businessKey)},` : '') +
+    `"data":${dataJson(e.data)},"instanceId":${J(e.instanceId)},` +
+    (e.node !== undefined ? `"node":${js(e.node)},` : '') +
+    (e.nodeName !== undefined ? `"nodeName":${js(e.nodeName)},` : '') +
+    `"prevHash":${J(e.prevHash)},"processId":${js(e.processId)},"seq":${e.seq},"time":${J(e.time)},"type":${js(e.type)},"version":${J(e.version)}}`
+  );
 }
 
 /** Replaces `{ $sensitive: v }` markers the core leaves in event data with a salted digest. */
@@ -36,13 +66,21 @@ export interface ChainContext {
   prevHash: string;
 }
 
-/** Numbers and hash-chains a step's audit drafts after `context`'s last event. Pure given `hash`. */
-export function chainEvents(drafts: AuditDraft[], context: ChainContext, hash: HashFn, salt = ''): AuditEvent[] {
+/**
+ * Numbers and hash-chains a step's audit drafts after `context`'s last event.
+ * `sensitive`: whether the drafts may carry `{ $sensitive }` markers (the
+ * process declares sensitive variables); without, data is taken as is.
+ * Pure given `hash`.
+ */
+export function chainEvents(drafts: AuditDraft[], context: ChainContext, hash: HashFn, salt = '', sensitive = true): AuditEvent[] {
   let seq = context.seq;
   let prevHash = context.prevHash;
-  return drafts.map((draft) => {
+  const out: AuditEvent[] = new Array(drafts.length);
+  for (let i = 0; i < drafts.length; i++) {
+    const draft = drafts[i];
     seq += 1;
-    const body: Omit<AuditEvent, 'hash'> = {
+    // Built field by field (no spreads): this runs for every event of every step.
+    const body = {
       instanceId: context.instanceId,
       seq,
       time: draft.time,
@@ -50,16 +88,17 @@ export function chainEvents(drafts: AuditDraft[], context: ChainContext, hash: H
       actor: draft.actor,
       processId: context.processId,
       version: context.version,
-      ...(context.businessKey !== undefined ? { businessKey: context.businessKey } : {}),
-      ...(draft.node !== undefined ? { node: draft.node } : {}),
-      ...(draft.nodeName !== undefined ? { nodeName: draft.nodeName } : {}),
-      data: (protect(draft.data ?? {}, hash, salt) as Record<string, unknown>) ?? {},
+      data: (sensitive ? protect(draft.data ?? {}, hash, salt) : (draft.data ?? {})) as Record<string, unknown>,
       prevHash,
-    };
-    const event: AuditEvent = { ...body, hash: hash(hashedPart(body)) };
-    prevHash = event.hash;
-    return event;
-  });
+    } as AuditEvent;
+    if (context.businessKey !== undefined) body.businessKey = context.businessKey;
+    if (draft.node !== undefined) body.node = draft.node;
+    if (draft.nodeName !== undefined) body.nodeName = draft.nodeName;
+    body.hash = hash(hashedPart(body));
+    prevHash = body.hash;
+    out[i] = body;
+  }
+  return out;
 }
 
 export interface VerifyProblem {

@@ -327,14 +327,13 @@ export class TokenGame {
 
 
   private record(type: string, node: NodeDef | undefined, data?: Record<string, unknown>): void {
-    this.audit.push({
-      type,
-      time: this.now,
-      actor: this.actor.id,
-      ...(node ? { node: node.id } : {}),
-      ...(node?.name ? { nodeName: node.name } : {}),
-      ...(data ? { data } : {}),
-    });
+    const draft: AuditDraft = { type, time: this.now, actor: this.actor.id };
+    if (node) {
+      draft.node = node.id;
+      if (node.name) draft.nodeName = node.name;
+    }
+    if (data) draft.data = data;
+    this.audit.push(draft);
   }
 
   private emit(type: EngineEventType, node: NodeDef | undefined, data: Record<string, unknown>): void {
@@ -729,8 +728,9 @@ export class TokenGame {
 
   // ---------------------------------------------------------------- execs
 
-  private newExec(node: NodeDef, scope: string, kind: ExecKind, extra: Partial<Exec> = {}): Exec {
-    const exec: Exec = { id: this.id('e'), node: node.id, scope, kind, startedAt: this.now, ...extra };
+  private newExec(node: NodeDef, scope: string, kind: ExecKind, extra?: Partial<Exec>): Exec {
+    const exec: Exec = { id: this.id('e'), node: node.id, scope, kind, startedAt: this.now };
+    if (extra) Object.assign(exec, extra);
     this.s.execs[exec.id] = exec;
     this.s.scopes[scope].active += 1;
     return exec;
@@ -1745,25 +1745,30 @@ export class TokenGame {
   // ================================================================ history
 
   private historyRecord(exec: Exec, node: NodeDef): ActivityRecord {
-    const department = exec.sla?.department ?? exec.task?.candidateGroups[0];
-    return {
+    const record: ActivityRecord = {
       id: exec.id,
       instanceId: this.s.id,
       processId: this.s.processId,
       version: this.s.version,
-      ...(this.s.businessKey !== undefined ? { businessKey: this.s.businessKey } : {}),
       node: node.id,
-      ...(node.name ? { nodeName: node.name } : {}),
       nodeType: node.type,
-      ...(exec.kind === 'multi' ? { multi: 'container' as const } : exec.body ? { multi: 'instance' as const, instance: exec.body.index + 1 } : {}),
       visit: exec.visit ?? 1,
       startedAt: exec.startedAt,
-      ...(department ? { department } : {}),
-      ...(exec.task?.assignee ? { assignee: exec.task.assignee } : {}),
-      ...(exec.sla?.due !== undefined ? { due: exec.sla.due } : {}),
       reminders: exec.sla?.reminders ?? 0,
       escalations: exec.sla?.escalations ?? 0,
     };
+    if (this.s.businessKey !== undefined) record.businessKey = this.s.businessKey;
+    if (node.name) record.nodeName = node.name;
+    if (exec.kind === 'multi') record.multi = 'container';
+    else if (exec.body) {
+      record.multi = 'instance';
+      record.instance = exec.body.index + 1;
+    }
+    const department = exec.sla?.department ?? exec.task?.candidateGroups[0];
+    if (department) record.department = department;
+    if (exec.task?.assignee) record.assignee = exec.task.assignee;
+    if (exec.sla?.due !== undefined) record.due = exec.sla.due;
+    return record;
   }
 
   /** An activity execution starts: its history row opens. */

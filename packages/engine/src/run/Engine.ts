@@ -1,6 +1,6 @@
 import { chainEvents, GENESIS_HASH, verifyChain, type HashFn, type VerifyProblem } from '../audit/chain.js';
 import { csvHeader, csvLine, jsonLine, UTF8_BOM, xesHead, xesTail, xesTrace } from '../audit/export.js';
-import { sha256Hex } from '../audit/sha256.js';
+import { defaultHash } from '../audit/defaultHash.js';
 import type { Clock } from '../clock/Clock.js';
 import { checkSla } from '../compile/checkSla.js';
 import { compile } from '../compile/compile.js';
@@ -170,7 +170,7 @@ export class Engine {
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock;
     this.handlers = { ...(options.handlers ?? {}) };
-    this.hash = options.hash ?? sha256Hex;
+    this.hash = options.hash ?? defaultHash();
     this.newId = options.ids ?? (() => globalThis.crypto.randomUUID());
     this.limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
     this.variableLimits = { ...DEFAULT_VARIABLE_LIMITS, ...(options.variableLimits ?? {}) };

@@ -311,8 +311,9 @@ export class Unit {
       },
       this.deps.hash,
       this.deps.salt,
+      entry.deployed.record.definition.sensitive.length > 0,
     );
-    this.commit.audit.push(...chained);
+    for (const event of chained) this.commit.audit.push(event);
     const last = chained[chained.length - 1];
     entry.record = {
       ...record,

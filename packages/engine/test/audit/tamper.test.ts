@@ -93,3 +93,18 @@ describe('audit trail', () => {
     );
   });
 });
+
+describe('hashed part of an event', () => {
+  it('should be exactly the canonical JSON of the event without its hash', async () => {
+    // given
+    const { canonicalJson, hashedPart } = await import('../../src/audit/chain.js').then(async (chain) => ({ ...chain, canonicalJson: (await import('@sopflow/engine')).canonicalJson }));
+    const { events } = await trail();
+    // when / then
+    for (const event of events) {
+      const { hash: _h, ...body } = event;
+      expect(hashedPart(body)).toBe(canonicalJson(body));
+    }
+    const odd = { instanceId: 'x"\\', seq: 1, time: -1, type: 't', actor: '王', processId: 'p', version: 2, businessKey: '', node: 'n', nodeName: 'ä "q"', data: { z: [1, { b: 2, a: null }], a: 'é' }, prevHash: 'h' };
+    expect(hashedPart(odd)).toBe(canonicalJson(odd));
+  });
+});
