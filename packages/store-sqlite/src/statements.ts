@@ -6,7 +6,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 const columns = (names: string) => names.split(/\s*,\s*/);
-const insert = (table: string, names: string) => `INSERT INTO ${table} (${names}) VALUES (${columns(names).map((c) => `@${c}`).join(', ')})`;
+const values = (names: string) => columns(names).map((c) => `@${c}`).join(', ');
+const insert = (table: string, names: string) => `INSERT INTO ${table} (${names}) VALUES (${values(names)})`;
 const updateAll = (names: string, except: string) =>
   columns(names)
     .filter((c) => c !== except)
@@ -27,68 +28,77 @@ const HISTORY =
 /** Column lists for SELECTs (timers and jobs without their lease columns). */
 export const SELECT = { DEPLOYMENT, INSTANCE, TASK, TIMER, JOB, SUBSCRIPTION, START_SUBSCRIPTION, AUDIT, HISTORY } as const;
 
-/** Prepares the fixed statements on one connection. */
-export function prepareStatements(db: Database) {
-  const p = (sql: string): Statement => db.prepare(sql);
-  return {
-    // deployments
-    upsertDeployment: p(`${insert('deployments', DEPLOYMENT)} ON CONFLICT (key) DO UPDATE SET ${updateAll(DEPLOYMENT, 'key')}`),
-    getDeployment: p(`SELECT ${DEPLOYMENT} FROM deployments WHERE key = ?`),
-    latestDeployment: p(`SELECT ${DEPLOYMENT} FROM deployments WHERE process_id = ? ORDER BY version DESC LIMIT 1`),
-    listDeployments: p('SELECT key, process_id, version, name, deployed_at, checksum FROM deployments ORDER BY rowid'),
+/** The SQL of every fixed statement, by name. */
+export const SQL = {
+  // deployments
+  upsertDeployment: `${insert('deployments', DEPLOYMENT)} ON CONFLICT (key) DO UPDATE SET ${updateAll(DEPLOYMENT, 'key')}`,
+  getDeployment: `SELECT ${DEPLOYMENT} FROM deployments WHERE key = ?`,
+  latestDeployment: `SELECT ${DEPLOYMENT} FROM deployments WHERE process_id = ? ORDER BY version DESC LIMIT 1`,
+  listDeployments: 'SELECT key, process_id, version, name, deployed_at, checksum FROM deployments ORDER BY rowid',
 
-    // instances: the optimistic revision check is the WHERE clause
-    insertInstance: p(`${insert('instances', INSTANCE)} ON CONFLICT (id) DO NOTHING`),
-    updateInstance: p(`UPDATE instances SET ${columns(INSTANCE).filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND rev = @expected_rev`),
-    instanceRev: p('SELECT rev FROM instances WHERE id = ?').pluck(),
-    getInstance: p(`SELECT ${INSTANCE} FROM instances WHERE id = ?`),
+  // instances: the optimistic revision check is the WHERE clause
+  insertInstance: `${insert('instances', INSTANCE)} ON CONFLICT (id) DO NOTHING`,
+  updateInstance: `UPDATE instances SET ${columns(INSTANCE).filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND rev = @expected_rev`,
+  instanceRev: 'SELECT rev FROM instances WHERE id = ?',
+  getInstance: `SELECT ${INSTANCE} FROM instances WHERE id = ?`,
 
-    // tasks and their candidates
-    upsertTask: p(`${insert('tasks', TASK)} ON CONFLICT (id) DO UPDATE SET ${updateAll(TASK, 'id')}`),
-    deleteTask: p('DELETE FROM tasks WHERE id = ?'),
-    deleteTaskCandidates: p('DELETE FROM task_candidates WHERE task_id = ?'),
-    insertTaskCandidate: p('INSERT OR IGNORE INTO task_candidates (kind, value, created_at, task_id) VALUES (?, ?, ?, ?)'),
-    getTask: p(`SELECT ${TASK} FROM tasks WHERE id = ?`),
+  // tasks and their candidates
+  upsertTask: `${insert('tasks', TASK)} ON CONFLICT (id) DO UPDATE SET ${updateAll(TASK, 'id')}`,
+  deleteTask: 'DELETE FROM tasks WHERE id = ?',
+  deleteTaskCandidates: 'DELETE FROM task_candidates WHERE task_id = ?',
+  insertTaskCandidate: 'INSERT OR IGNORE INTO task_candidates (kind, value, created_at, task_id) VALUES (?, ?, ?, ?)',
+  getTask: `SELECT ${TASK} FROM tasks WHERE id = ?`,
 
-    // timers: REPLACE gives a rescheduled timer a new rowid (it queues behind timers already due then) and drops its lease
-    upsertTimer: p(`INSERT OR REPLACE INTO timers (${TIMER}) VALUES (${columns(TIMER).map((c) => `@${c}`).join(', ')})`),
-    deleteTimer: p('DELETE FROM timers WHERE id = ?'),
-    getTimer: p(`SELECT ${TIMER} FROM timers WHERE id = ?`),
-    dueTimers: p(`SELECT rowid AS rid, ${TIMER} FROM timers WHERE due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT @limit`),
-    leaseTimer: p('UPDATE timers SET locked_by = ?, locked_until = ? WHERE rowid = ?'),
-    nextTimerDue: p('SELECT min(available_at) FROM timers').pluck(),
+  // timers: REPLACE gives a rescheduled timer a new rowid (it queues behind timers already due then) and drops its lease
+  upsertTimer: `INSERT OR REPLACE INTO timers (${TIMER}) VALUES (${values(TIMER)})`,
+  deleteTimer: 'DELETE FROM timers WHERE id = ?',
+  getTimer: `SELECT ${TIMER} FROM timers WHERE id = ?`,
+  dueTimers: `SELECT rowid AS rid, ${TIMER} FROM timers WHERE due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT @limit`,
+  leaseTimer: 'UPDATE timers SET locked_by = ?, locked_until = ? WHERE rowid = ?',
+  nextTimerDue: 'SELECT min(available_at) FROM timers',
 
-    // jobs
-    upsertJob: p(`INSERT OR REPLACE INTO jobs (${JOB}) VALUES (${columns(JOB).map((c) => `@${c}`).join(', ')})`),
-    deleteJob: p('DELETE FROM jobs WHERE id = ?'),
-    getJob: p(`SELECT ${JOB}, locked_by, locked_until FROM jobs WHERE id = ?`),
-    dueJobs: p(`SELECT rowid AS rid, ${JOB} FROM jobs WHERE due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT @limit`),
-    dueJobsOfTypes: p(
-      `SELECT rowid AS rid, ${JOB} FROM jobs WHERE type IN (SELECT value FROM json_each(@types)) AND due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT @limit`,
-    ),
-    leaseJob: p('UPDATE jobs SET locked_by = ?, locked_until = ? WHERE rowid = ?'),
-    nextJobDue: p('SELECT min(available_at) FROM jobs').pluck(),
-    nextJobDueOfTypes: p('SELECT min(available_at) FROM jobs WHERE type IN (SELECT value FROM json_each(?))').pluck(),
+  // jobs
+  upsertJob: `INSERT OR REPLACE INTO jobs (${JOB}) VALUES (${values(JOB)})`,
+  deleteJob: 'DELETE FROM jobs WHERE id = ?',
+  getJob: `SELECT ${JOB}, locked_by, locked_until FROM jobs WHERE id = ?`,
+  dueJobs: `SELECT rowid AS rid, ${JOB} FROM jobs WHERE due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT @limit`,
+  dueJobsOfTypes:
+    `SELECT rowid AS rid, ${JOB} FROM jobs WHERE type IN (SELECT value FROM json_each(@types)) AND due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT @limit`,
+  leaseJob: 'UPDATE jobs SET locked_by = ?, locked_until = ? WHERE rowid = ?',
+  nextJobDue: 'SELECT min(available_at) FROM jobs',
+  nextJobDueOfTypes: 'SELECT min(available_at) FROM jobs WHERE type IN (SELECT value FROM json_each(?))',
 
-    // subscriptions: updated in place, so lookups keep first-subscribed order
-    upsertSubscription: p(`${insert('subscriptions', SUBSCRIPTION)} ON CONFLICT (id) DO UPDATE SET ${updateAll(SUBSCRIPTION, 'id')}`),
-    deleteSubscription: p('DELETE FROM subscriptions WHERE id = ?'),
-    subscriptionsByName: p(`SELECT ${SUBSCRIPTION} FROM subscriptions WHERE kind = ? AND name = ? ORDER BY rowid`),
-    subscriptionsByKey: p(`SELECT ${SUBSCRIPTION} FROM subscriptions WHERE kind = ? AND name = ? AND key = ? ORDER BY rowid`),
-    subscriptionsWithoutKey: p(`SELECT ${SUBSCRIPTION} FROM subscriptions WHERE kind = ? AND name = ? AND key IS NULL ORDER BY rowid`),
-    upsertStartSubscription: p(`${insert('start_subscriptions', START_SUBSCRIPTION)} ON CONFLICT (id) DO UPDATE SET ${updateAll(START_SUBSCRIPTION, 'id')}`),
-    deleteStartSubscription: p('DELETE FROM start_subscriptions WHERE id = ?'),
-    startSubscriptionsByName: p(`SELECT ${START_SUBSCRIPTION} FROM start_subscriptions WHERE kind = ? AND name = ? ORDER BY rowid`),
+  // subscriptions: updated in place, so lookups keep first-subscribed order
+  upsertSubscription: `${insert('subscriptions', SUBSCRIPTION)} ON CONFLICT (id) DO UPDATE SET ${updateAll(SUBSCRIPTION, 'id')}`,
+  deleteSubscription: 'DELETE FROM subscriptions WHERE id = ?',
+  subscriptionsByName: `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE kind = ? AND name = ? ORDER BY rowid`,
+  subscriptionsByKey: `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE kind = ? AND name = ? AND key = ? ORDER BY rowid`,
+  subscriptionsWithoutKey: `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE kind = ? AND name = ? AND key IS NULL ORDER BY rowid`,
+  upsertStartSubscription: `${insert('start_subscriptions', START_SUBSCRIPTION)} ON CONFLICT (id) DO UPDATE SET ${updateAll(START_SUBSCRIPTION, 'id')}`,
+  deleteStartSubscription: 'DELETE FROM start_subscriptions WHERE id = ?',
+  startSubscriptionsByName: `SELECT ${START_SUBSCRIPTION} FROM start_subscriptions WHERE kind = ? AND name = ? ORDER BY rowid`,
 
-    // audit
-    insertAudit: p(insert('audit', AUDIT)),
-    lastAuditSeq: p('SELECT max(seq) FROM audit WHERE instance_id = ?').pluck(),
-    auditTrail: p(`SELECT ${AUDIT} FROM audit WHERE instance_id = ? ORDER BY seq`),
+  // audit
+  insertAudit: insert('audit', AUDIT),
+  lastAuditSeq: 'SELECT max(seq) FROM audit WHERE instance_id = ?',
+  auditTrail: `SELECT ${AUDIT} FROM audit WHERE instance_id = ? ORDER BY seq`,
 
-    // history: upserted in place (the row keeps its rowid, the report's first-seen order)
-    upsertActivity: p(`${insert('history', HISTORY)} ON CONFLICT (id) DO UPDATE SET ${updateAll(HISTORY, 'id')}`),
-  };
+  // history: upserted in place (the row keeps its rowid, the report's first-seen order)
+  upsertActivity: `${insert('history', HISTORY)} ON CONFLICT (id) DO UPDATE SET ${updateAll(HISTORY, 'id')}`,
+} as const;
+
+/** Statements that return their first column only. */
+const PLUCKED: ReadonlySet<string> = new Set(['instanceRev', 'nextTimerDue', 'nextJobDue', 'nextJobDueOfTypes', 'lastAuditSeq']);
+
+/** The prepared statements of one connection, by name. */
+export type Statements = { readonly [K in keyof typeof SQL]: Statement };
+
+/** Prepares every fixed statement on one connection (once, when the store opens). */
+export function prepareStatements(db: Database): Statements {
+  return Object.fromEntries(
+    Object.entries(SQL).map(([name, sql]) => {
+      const statement = db.prepare(sql);
+      return [name, PLUCKED.has(name) ? statement.pluck() : statement];
+    }),
+  ) as Statements;
 }
-
-/** The prepared statements of one connection. */
-export type Statements = ReturnType<typeof prepareStatements>;
