@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownTable, textTable } from './table.js';
 
@@ -60,10 +60,11 @@ function buildEngine(): number {
   return ms;
 }
 
-/** Throws unless `@sopflow/engine` resolves to the built dist (not the TypeScript sources). */
+/** Throws unless `@sopflow/engine` resolves into the built dist (not the TypeScript sources). */
 function engineEntry(): string {
   const entry = fileURLToPath(import.meta.resolve('@sopflow/engine'));
-  if (!entry.endsWith(join('packages', 'engine', 'dist', 'index.js'))) throw new Error(`@sopflow/engine resolves to ${entry}, not packages/engine/dist/index.js.`);
+  const dist = join(ROOT, 'packages', 'engine', 'dist') + sep;
+  if (!entry.startsWith(dist) || !entry.endsWith('.js')) throw new Error(`@sopflow/engine resolves to ${entry}, not to a built file in ${dist}.`);
   return entry;
 }
 

@@ -6,7 +6,7 @@
  * engine and its audit trail) and throws when they did not.
  */
 import { createHash } from 'node:crypto';
-import { createEngine, MemoryStore, VirtualClock, type Engine, type HashFn } from '@sopflow/engine';
+import { createEngine, defaultHash, MemoryStore, sha256Hex, VirtualClock, type Engine, type HashFn } from '@sopflow/engine';
 import { REVIEW_PROCESS, reviewDiagram, SEQUENCE_PROCESS, sequenceDiagram, TIMER_PROCESS, timerDiagram } from './diagrams.js';
 import { heapPerInstance, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
 
@@ -18,13 +18,23 @@ interface Harness {
   completed(): number;
 }
 
-/**
- * Which audit hash the engine uses: its default (pure-JS SHA-256, the same
- * in Node and the browser) or Node's `crypto` through the `hash` option.
- */
-export type AuditHash = 'default' | 'node:crypto';
+/** The two SHA-256 implementations an engine can hash its audit trail with. */
+export type HashKind = 'native' | 'pure-JS';
 
-const nodeSha256: HashFn = (text) => createHash('sha256').update(text).digest('hex');
+export const HASH_LABELS: Record<HashKind, string> = {
+  native: "native SHA-256 (Node's crypto)",
+  'pure-JS': 'pure-JS SHA-256 (what browsers get)',
+};
+
+/** The engine's default audit hash in this process (Node's entry of the package may set the native one). */
+export const DEFAULT_HASH: HashKind = defaultHash() === sha256Hex ? 'pure-JS' : 'native';
+/** The other implementation, injected with `createEngine({ hash })` to show what hashing costs. */
+export const OTHER_HASH: HashKind = DEFAULT_HASH === 'native' ? 'pure-JS' : 'native';
+
+/** Which audit hash a case's engine uses: the package default or {@link OTHER_HASH}. */
+export type AuditHash = 'default' | 'other';
+
+const nativeSha256: HashFn = (text) => createHash('sha256').update(text).digest('hex');
 
 /** A fresh engine: MemoryStore, VirtualClock at 0, ids `i1`, `i2`, … */
 function harness(hash: AuditHash = 'default'): Harness {
@@ -32,7 +42,8 @@ function harness(hash: AuditHash = 'default'): Harness {
   let completed = 0;
   const clock = new VirtualClock(0);
   const store = new MemoryStore();
-  const engine = createEngine({ clock, store, ids: () => `i${++next}`, ...(hash === 'node:crypto' ? { hash: nodeSha256 } : {}) });
+  const injected = hash === 'other' ? { hash: OTHER_HASH === 'native' ? nativeSha256 : sha256Hex } : {};
+  const engine = createEngine({ clock, store, ids: () => `i${++next}`, ...injected });
   engine.on('instance.completed', () => completed++);
   return { engine, clock, store, completed: () => completed };
 }

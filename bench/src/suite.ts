@@ -110,17 +110,17 @@ interface BestOf extends Throughput {
   rounds: Throughput[];
 }
 
-const SIDES = ['sopflow', 'sopflowNodeHash', 'bpmnEngine', 'xstate'] as const;
+const SIDES = ['sopflow', 'sopflowOtherHash', 'bpmnEngine', 'xstate'] as const;
 type Side = (typeof SIDES)[number];
-const SIDE_LABELS: Record<Side, string> = { sopflow: 'sopflow', sopflowNodeHash: 'sopflow (node:crypto audit hash)', bpmnEngine: 'bpmn-engine', xstate: 'xstate' };
+const SIDE_LABELS: Record<Side, string> = { sopflow: 'sopflow', sopflowOtherHash: `sopflow (${sopflow.OTHER_HASH} audit hash)`, bpmnEngine: 'bpmn-engine', xstate: 'xstate' };
 
 /**
  * Runs each side `rounds` times, interleaved (sopflow, sopflow with the
- * node:crypto hash, bpmn-engine, xstate, sopflow, …) so that load from other
+ * other audit hash, bpmn-engine, xstate, sopflow, …) so that load from other
  * processes hits all of them alike, and keeps each side's best window.
  */
 async function throughputCase(id: CaseId, title: string, rounds: number, sides: Record<Side, Measure>, log: (line: string) => void): Promise<CaseResult> {
-  const samples: Record<Side, Throughput[]> = { sopflow: [], sopflowNodeHash: [], bpmnEngine: [], xstate: [] };
+  const samples: Record<Side, Throughput[]> = { sopflow: [], sopflowOtherHash: [], bpmnEngine: [], xstate: [] };
   const failures: Partial<Record<Side, Outcome<never>>> = {};
   for (let round = 1; round <= rounds; round++) {
     for (const side of SIDES) {
@@ -137,7 +137,7 @@ async function throughputCase(id: CaseId, title: string, rounds: number, sides: 
   };
   const cellOf = (side: Side, v: BestOf | undefined) => (v ? formatRate(v.perSecond) : failed(failures[side]!));
   const sv = best('sopflow');
-  const hv = best('sopflowNodeHash');
+  const hv = best('sopflowOtherHash');
   const bv = best('bpmnEngine');
   const xv = best('xstate');
   const vsB = sv && bv ? sv.perSecond / bv.perSecond : undefined;
@@ -145,14 +145,14 @@ async function throughputCase(id: CaseId, title: string, rounds: number, sides: 
   const hashVsB = hv && bv ? hv.perSecond / bv.perSecond : undefined;
   const plain = title.replace('\n', ' ');
   const cpuBest = (side: Side) => (failures[side] || samples[side].length === 0 ? undefined : Math.max(...samples[side].map((t) => t.perCpuSecond)));
-  const perCpu = { sopflow: cpuBest('sopflow'), sopflowNodeHash: cpuBest('sopflowNodeHash'), bpmnEngine: cpuBest('bpmnEngine'), xstate: cpuBest('xstate') };
+  const perCpu = { sopflow: cpuBest('sopflow'), sopflowOtherHash: cpuBest('sopflowOtherHash'), bpmnEngine: cpuBest('bpmnEngine'), xstate: cpuBest('xstate') };
   const cpuVsB = perCpu.sopflow && perCpu.bpmnEngine ? perCpu.sopflow / perCpu.bpmnEngine : undefined;
   return {
     id,
     title: plain,
     row: {
       case: title,
-      sopflow: `${cellOf('sopflow', sv)}\n(${cellOf('sopflowNodeHash', hv)} with\nnode:crypto audit hash)`,
+      sopflow: `${cellOf('sopflow', sv)}\n(${cellOf('sopflowOtherHash', hv)} with the\n${sopflow.OTHER_HASH} audit hash)`,
       bpmnEngine: cellOf('bpmnEngine', bv),
       xstate: cellOf('xstate', xv),
       vsBpmnEngine: vsB !== undefined ? `${formatRatio(vsB)} faster${hashVsB !== undefined ? `\n(${formatRatio(hashVsB)})` : ''}` : '—',
@@ -160,21 +160,22 @@ async function throughputCase(id: CaseId, title: string, rounds: number, sides: 
     },
     data: {
       sopflow: sv,
-      sopflowNodeHash: hv,
+      sopflowOtherHash: hv,
       bpmnEngine: bv,
       xstate: xv,
       sopflowOverBpmnEngine: vsB,
-      sopflowNodeHashOverBpmnEngine: hashVsB,
+      sopflowOtherHashOverBpmnEngine: hashVsB,
+      auditHash: { default: sopflow.DEFAULT_HASH, other: sopflow.OTHER_HASH },
       sopflowOverXstate: vsX,
       bestPerCpuSecond: perCpu,
       sopflowOverBpmnEnginePerCpuSecond: cpuVsB,
     },
-    numbers: { sopflowPerSecond: sv?.perSecond, sopflowNodeHashPerSecond: hv?.perSecond, bpmnEnginePerSecond: bv?.perSecond, xstatePerSecond: xv?.perSecond },
+    numbers: { sopflowPerSecond: sv?.perSecond, sopflowOtherHashPerSecond: hv?.perSecond, bpmnEnginePerSecond: bv?.perSecond, xstatePerSecond: xv?.perSecond },
     targets: [
       {
         case: plain,
         goal: `${title.split('\n')[0]}: sopflow ≥ ${THROUGHPUT_GOAL}× bpmn-engine's throughput`,
-        actual: vsB !== undefined ? `${formatRatio(vsB)} (default audit hash)${hashVsB !== undefined ? `, ${formatRatio(hashVsB)} (node:crypto audit hash)` : ''}` : 'not measured',
+        actual: vsB !== undefined ? `${formatRatio(vsB)} (default, ${sopflow.DEFAULT_HASH} audit hash)${hashVsB !== undefined ? `, ${formatRatio(hashVsB)} (${sopflow.OTHER_HASH} audit hash)` : ''}` : 'not measured',
         met: vsB !== undefined && vsB >= THROUGHPUT_GOAL,
       },
     ],
@@ -182,7 +183,7 @@ async function throughputCase(id: CaseId, title: string, rounds: number, sides: 
       ...(cpuVsB !== undefined
         ? [`${plain}, per CPU-second of the bench process (steadier under load): sopflow ${formatCount(perCpu.sopflow!)}, bpmn-engine ${formatCount(perCpu.bpmnEngine!)}, xstate ${formatCount(perCpu.xstate ?? 0)} → sopflow ${formatRatio(cpuVsB)} bpmn-engine.`]
         : []),
-      "sopflow's default audit hash is a pure-JS SHA-256 (the same in Node and the browser); the figure in parentheses passes Node's crypto as createEngine({ hash }). Every audit event of every instance is hashed either way.",
+      `sopflow's default audit hash in this process is the ${sopflow.HASH_LABELS[sopflow.DEFAULT_HASH]}; the figure in parentheses injects the ${sopflow.HASH_LABELS[sopflow.OTHER_HASH]} with createEngine({ hash }). Every audit event of every instance is hashed either way.`,
     ],
     errors: Object.values(failures).flatMap((o) => (o && !o.ok ? [o.error] : [])),
   };
@@ -203,7 +204,7 @@ export async function runSuite(sizes: Sizes, only: readonly CaseId[], log: (line
         sizes.rounds,
         {
           sopflow: () => sopflow.sequenceThroughput(10, timing),
-          sopflowNodeHash: () => sopflow.sequenceThroughput(10, timing, 'node:crypto'),
+          sopflowOtherHash: () => sopflow.sequenceThroughput(10, timing, 'other'),
           bpmnEngine: () => bpmnEngine.sequenceThroughput(10, timing),
           xstate: () => xstate.sequenceThroughput(10, timing),
         },
@@ -221,7 +222,7 @@ export async function runSuite(sizes: Sizes, only: readonly CaseId[], log: (line
         sizes.rounds,
         {
           sopflow: () => sopflow.reviewThroughput(timing),
-          sopflowNodeHash: () => sopflow.reviewThroughput(timing, 'node:crypto'),
+          sopflowOtherHash: () => sopflow.reviewThroughput(timing, 'other'),
           bpmnEngine: () => bpmnEngine.reviewThroughput(timing),
           xstate: () => xstate.reviewThroughput(timing),
         },
