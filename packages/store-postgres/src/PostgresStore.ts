@@ -114,6 +114,7 @@ export class PostgresStore implements Store {
     | 'nextTimerDue'
     | 'getTimer'
     | 'acquireJobs'
+    | 'acquireJobsOfTypes'
     | 'nextJobDue'
     | 'nextJobDueOfTypes'
     | 'getJob'
@@ -135,13 +136,18 @@ export class PostgresStore implements Store {
     const prefix = `sopflow_v${SCHEMA_VERSION}_${parts.schema}`;
     const statement = (key: string, text: string): Statement => ({ name: `${prefix}_${key}`, text });
     const deploymentSummary = tables.deployments.columns.filter((c) => c.column !== 'xml' && c.column !== 'definition');
-    const acquire = (table: 'timers' | 'jobs', columns: string, filter: string) =>
-      `WITH candidates AS (
-        SELECT id FROM ${q}.${table}
-        WHERE due <= $1 AND (locked_until IS NULL OR locked_until <= $1)${filter}
-        ORDER BY due, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+    // $1 now, $2 worker, $3 lease end, $4 limit. Rows another worker is leasing right now are skipped, not waited for.
+    const acquire = (
+      table: 'timers' | 'jobs',
+      columns: string,
+      candidates = `SELECT id FROM ${q}.${table} WHERE due <= $1 AND (locked_until IS NULL OR locked_until <= $1) ORDER BY due, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+    ) =>
+      `WITH candidates AS (${candidates})
       UPDATE ${q}.${table} AS t SET locked_by = $2, locked_until = $3 FROM candidates c WHERE t.id = c.id
       RETURNING ${columns}`;
+    const earliestJob = (types: string) =>
+      `SELECT min(x.at) AS at FROM (${types}) AS t(type)
+       CROSS JOIN LATERAL (SELECT GREATEST(j.due, j.locked_until) AS at FROM ${q}.jobs j WHERE j.type = t.type ORDER BY GREATEST(j.due, j.locked_until) LIMIT 1) x`;
     this.sql = {
       getDeployment: statement('get_deployment', `SELECT ${columnList(tables.deployments.columns)} FROM ${q}.deployments WHERE key = $1`),
       latestDeployment: statement(
@@ -156,17 +162,34 @@ export class PostgresStore implements Store {
         'find_start_subscriptions',
         `SELECT ${columnList(tables.startSubscriptions.columns)} FROM ${q}.start_subscriptions WHERE kind = $1 AND name = $2 ORDER BY id`,
       ),
-      acquireTimers: statement('acquire_timers', acquire('timers', columnList(tables.timers.columns, 't'), '')),
+      acquireTimers: statement('acquire_timers', acquire('timers', columnList(tables.timers.columns, 't'))),
       nextTimerDue: statement('next_timer_due', `SELECT min(GREATEST(due, locked_until)) AS at FROM ${q}.timers`),
       getTimer: statement('get_timer', `SELECT ${columnList(tables.timers.columns)} FROM ${q}.timers WHERE id = $1`),
-      acquireJobs: statement('acquire_jobs', acquire('jobs', columnList(tables.jobs.columns, 't'), ' AND ($5::text[] IS NULL OR type = ANY($5::text[]))')),
-      nextJobDue: statement('next_job_due', `SELECT min(GREATEST(due, locked_until)) AS at FROM ${q}.jobs`),
-      // One index probe per type: the earliest (due, or end of lease) of each.
-      nextJobDueOfTypes: statement(
-        'next_job_due_of_types',
-        `SELECT min(x.at) AS at FROM unnest($1::text[]) AS t(type)
-         CROSS JOIN LATERAL (SELECT GREATEST(j.due, j.locked_until) AS at FROM ${q}.jobs j WHERE j.type = t.type ORDER BY GREATEST(j.due, j.locked_until) LIMIT 1) x`,
+      acquireJobs: statement('acquire_jobs', acquire('jobs', columnList(tables.jobs.columns, 't'))),
+      // Per type, so due jobs of types this worker does not handle are never scanned.
+      acquireJobsOfTypes: statement(
+        'acquire_jobs_of_types',
+        acquire(
+          'jobs',
+          columnList(tables.jobs.columns, 't'),
+          `SELECT x.id FROM unnest($5::text[]) AS k(type)
+           CROSS JOIN LATERAL (
+             SELECT id, due FROM ${q}.jobs j
+             WHERE j.type = k.type AND j.due <= $1 AND (j.locked_until IS NULL OR j.locked_until <= $1)
+             ORDER BY j.due, j.id LIMIT $4 FOR UPDATE SKIP LOCKED) x
+           ORDER BY x.due, x.id LIMIT $4`,
+        ),
       ),
+      // One index probe per type for the earliest (due, or end of lease); all types: the types found by a skip scan.
+      nextJobDue: statement(
+        'next_job_due',
+        `WITH RECURSIVE types(type) AS (
+           (SELECT type FROM ${q}.jobs ORDER BY type LIMIT 1)
+           UNION ALL
+           SELECT (SELECT j.type FROM ${q}.jobs j WHERE j.type > types.type ORDER BY j.type LIMIT 1) FROM types WHERE types.type IS NOT NULL)
+         ${earliestJob('SELECT type FROM types WHERE type IS NOT NULL')}`,
+      ),
+      nextJobDueOfTypes: statement('next_job_due_of_types', earliestJob('SELECT unnest($1::text[])')),
       getJob: statement('get_job', `SELECT ${columnList(tables.jobs.columns)}, ${leaseColumns} FROM ${q}.jobs WHERE id = $1`),
       auditTrail: statement('audit_trail', `SELECT ${columnList(tables.audit.columns)} FROM ${q}.audit WHERE instance_id = $1 ORDER BY seq`),
     };
@@ -306,7 +329,10 @@ export class PostgresStore implements Store {
 
   /** Leases due jobs of these types (all when omitted) like {@link acquireTimers}, oldest first. */
   async acquireJobs(options: AcquireOptions & { types?: string[] }): Promise<JobRow[]> {
-    const rows = await query(this.pool, this.sql.acquireJobs, [options.now, options.workerId, options.now + options.leaseMs, options.limit, options.types ?? null]);
+    const values = [options.now, options.workerId, options.now + options.leaseMs, options.limit];
+    const rows = options.types
+      ? await query(this.pool, this.sql.acquireJobsOfTypes, [...values, options.types])
+      : await query(this.pool, this.sql.acquireJobs, values);
     return rows.map((row) => fromRow(tables.jobs.columns, row)).sort(byDueThenId);
   }
 

@@ -54,3 +54,31 @@ export async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text:
 export async function dropSchema(schema: string): Promise<void> {
   await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
+
+/**
+ * Opens stores on test schemas and closes and drops them all in `cleanup`
+ * (call it from `afterEach`).
+ */
+export function testStores() {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const schemas = new Set<string>();
+  return {
+    async open(schema = randomSchema(), options: { poolSize?: number; pool?: pg.Pool } = {}) {
+      const { createPostgresStore } = await import('@sopflow/store-postgres');
+      schemas.add(schema);
+      const store = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: options.poolSize ?? 4, ...(options.pool ? { pool: options.pool } : {}) });
+      opened.push(store);
+      return store;
+    },
+    /** Remembers something else to close (an engine, a pool) before the schemas go. */
+    track<T extends { close?(): Promise<void>; end?(): Promise<void> }>(thing: T): T {
+      opened.push({ close: () => (thing.close ? thing.close() : thing.end!()) });
+      return thing;
+    },
+    async cleanup() {
+      for (const thing of opened.splice(0).reverse()) await thing.close();
+      await Promise.all([...schemas].map(dropSchema));
+      schemas.clear();
+    },
+  };
+}
