@@ -1,0 +1,105 @@
+/**
+ * Linting a parsed diagram with bpmnlint's `Linter`, flattened to one list
+ * of findings, with the calendars and external messages the rules need.
+ */
+import Linter from 'bpmnlint/lib/linter.js';
+import { DEFAULT_CONFIG, PLUGIN_NAME } from './configs.js';
+import { elementsById } from './model/tree.js';
+import { createResolver } from './resolver/createResolver.js';
+import type { LintConfig, ModdleElement, Resolver, RuleSetting } from './types.js';
+
+/** Options of {@link lintDefinitions}. */
+export interface LintOptions {
+  /** Names of the calendars in the calendars file; absent when no calendars file was found. */
+  calendars?: readonly string[];
+  /** Names of messages other systems send (added to `message-thrown-or-external`'s list). */
+  external?: readonly string[];
+  /** Resolver for rules and configs; default {@link createResolver}(). */
+  resolver?: Resolver;
+}
+
+/** One finding. */
+export interface LintFinding {
+  /** Id of the element it is about (the definitions' id for a rule that failed). */
+  id: string;
+  /** The element's name, when it has one. */
+  name?: string;
+  /** The rule, as configured: `sopflow/sla-valid`, `label-required`, … */
+  rule: string;
+  message: string;
+  /** `error`, `warn` or `info` as configured; `rule-error` when the rule itself failed. */
+  category: 'error' | 'warn' | 'info' | 'rule-error';
+  /** The attribute it is about, when the rule says (sopflow rules do). */
+  attribute?: string;
+  /** Stable id of the kind of finding, for translation (sopflow rules: `<rule>.<kind>`). */
+  code?: string;
+}
+
+type Linted = Awaited<ReturnType<Linter['lint']>>;
+
+/** The rule settings with the options merged into the configuration of the sopflow rules that read them. */
+function withOptions(linter: Linter, rules: Record<string, RuleSetting>, options: LintOptions): Record<string, RuleSetting> {
+  const out = { ...rules };
+  const merge = (rule: string, add: (config: Record<string, unknown>) => Record<string, unknown>) => {
+    if (!(rule in out)) return;
+    const { category, config } = linter.parseRuleValue(out[rule]);
+    if (category === 'off') return;
+    out[rule] = [category as 'error', add(config && typeof config === 'object' ? config : {})];
+  };
+  if (options.calendars) {
+    const calendars = [...options.calendars];
+    merge(`${PLUGIN_NAME}/sla-valid`, (config) => ({ ...config, calendars }));
+  }
+  if (options.external) {
+    const external = options.external;
+    merge(`${PLUGIN_NAME}/message-thrown-or-external`, (config) => ({
+      ...config,
+      external: [...((config.external as string[] | undefined) ?? []), ...external],
+    }));
+  }
+  return out;
+}
+
+function flatten(definitions: ModdleElement, results: Linted): LintFinding[] {
+  const findings: LintFinding[] = [];
+  let byId: Map<string, ModdleElement> | undefined;
+  for (const [rule, reports] of Object.entries(results)) {
+    for (const report of reports) {
+      const id: string = report.id ?? definitions?.id ?? '';
+      byId ??= elementsById(definitions);
+      const name = byId.get(id)?.name;
+      findings.push({
+        id,
+        ...(typeof name === 'string' && name !== '' ? { name } : {}),
+        rule,
+        message: String(report.message),
+        category: report.category,
+        ...(typeof report.attribute === 'string' ? { attribute: report.attribute } : {}),
+        ...(typeof report.code === 'string' ? { code: report.code } : {}),
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Lints a `bpmn:Definitions` element (from the engine's `parse`, or
+ * bpmn-js) with `config` (default {@link DEFAULT_CONFIG}) and returns every
+ * finding, rule by rule in config order. `options.calendars` and
+ * `options.external` are passed to `sopflow/sla-valid` and
+ * `sopflow/message-thrown-or-external` when they are enabled. A rule that
+ * throws gives one finding with category `rule-error` (bpmnlint also logs
+ * it with `console.error`).
+ *
+ * @throws Error when the config names a rule or config the resolver does not know.
+ */
+export async function lintDefinitions(
+  definitions: ModdleElement,
+  config: LintConfig = DEFAULT_CONFIG,
+  options: LintOptions = {},
+): Promise<LintFinding[]> {
+  const linter = new Linter({ resolver: options.resolver ?? createResolver() });
+  const rules = await linter.resolveConfiguredRules(config);
+  const results = await linter.lint(definitions, { rules: withOptions(linter, rules, options) });
+  return flatten(definitions, results);
+}
