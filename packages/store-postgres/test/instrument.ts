@@ -47,13 +47,15 @@ export interface Probe {
   acquiredTimers: string[];
   acquiredJobs: string[];
   conflicts: number;
+  /** Calls of nextTimerDue and nextJobDue (a polling scheduler would make many). */
+  nextDueCalls: number;
   /** Awaited before the next commit only (then cleared). */
   beforeNextCommit?: () => Promise<void>;
 }
 
-/** A probe, and the store seen through it. */
-export function instrument(store: Store): { store: Store; probe: Probe } {
-  const probe: Probe = { acquiredTimers: [], acquiredJobs: [], conflicts: 0 };
+/** A probe, and the store seen through it (`withoutWatch`: as a store that cannot watch). */
+export function instrument(store: Store, options: { withoutWatch?: boolean } = {}): { store: Store; probe: Probe } {
+  const probe: Probe = { acquiredTimers: [], acquiredJobs: [], conflicts: 0, nextDueCalls: 0 };
   const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'commit') {
@@ -83,6 +85,13 @@ export function instrument(store: Store): { store: Store; probe: Probe } {
           return rows;
         };
       }
+      if (prop === 'nextTimerDue' || prop === 'nextJobDue') {
+        return (...args: unknown[]) => {
+          probe.nextDueCalls += 1;
+          return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      if (prop === 'watch' && options.withoutWatch) return undefined;
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
