@@ -40,9 +40,11 @@ function checkCalendar(node: ModdleElement, raw: string | undefined, calendars: 
     return;
   }
   if (isExpressionValue(name) || calendars?.includes(name)) return;
-  const message = calendars
-    ? `sop:calendar '${name}' is not a known calendar: expected one of ${calendars.length ? calendars.join(', ') : '(none: the calendars file defines no calendar)'}.`
-    : `sop:calendar '${name}' cannot be found: no calendars file was found; expected a calendars file defining '${name}'.`;
+  const message = !calendars
+    ? `sop:calendar '${name}' cannot be found: no calendars file was found; expected a calendars file defining '${name}'.`
+    : calendars.length
+      ? `sop:calendar '${name}' is not a known calendar: expected one of: ${calendars.join(', ')}.`
+      : `sop:calendar '${name}' is not a known calendar: the calendars file defines none; expected one defining '${name}'.`;
   reportOn(reporter, node.id, 'sla-valid.unknown-calendar', message, attribute);
 }
 
