@@ -3,7 +3,9 @@
  * accepts, for the common decidable form: comparisons of one variable
  * with literals (`x = "a"`, `x < 10`, `x >= 10`, `x = true`, `approved`,
  * `not(approved)`), combined with `and`, `or`, `not(…)` and parentheses,
- * and the constants `true` / `false`. Anything else is undecidable. Pure.
+ * and the constants `true` / `false`. The values considered are those of
+ * a variable that is set: `x = null` accepts none of them, `x != null`
+ * all. Anything else is undecidable. Pure.
  */
 import { ALL, complement, intersect, NONE, numberRegion, Undecidable, union, type Region } from './regions.js';
 
@@ -36,7 +38,7 @@ function tokenize(text: string): Token[] {
 
 const FLIP: Readonly<Record<string, string>> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-type Literal = { t: 'number'; v: number } | { t: 'string'; v: string } | { t: 'boolean'; v: boolean };
+type Literal = { t: 'number'; v: number } | { t: 'string'; v: string } | { t: 'boolean'; v: boolean } | { t: 'null' };
 
 class Parser {
   private at = 0;
@@ -102,6 +104,7 @@ class Parser {
     const token = this.tokens[this.at++];
     if (token?.t === 'number' || token?.t === 'string') return token;
     if (token?.t === 'name' && (token.v === 'true' || token.v === 'false')) return { t: 'boolean', v: token.v === 'true' };
+    if (token?.t === 'name' && token.v === 'null') return { t: 'null' };
     if (token?.t === 'name' && !KEYWORDS.has(token.v)) return { variable: token.v };
     throw new Undecidable();
   }
@@ -125,6 +128,8 @@ class Parser {
 function literalRegion(variable: string, op: string, literal: Literal): Region {
   if (literal.t === 'number') return numberRegion(variable, op, literal.v);
   if (op !== '=' && op !== '!=') throw new Undecidable();
+  // A variable that is not set is not one of the values considered: `x = null` accepts none of them, `x != null` all.
+  if (literal.t === 'null') return op === '=' ? NONE : ALL;
   const region: Region =
     literal.t === 'boolean'
       ? { kind: 'boolean', variable, values: new Set([literal.v]) }

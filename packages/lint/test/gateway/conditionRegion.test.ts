@@ -22,6 +22,8 @@ describe('conditionRegion', () => {
     [['s = "a" or s = "b"', 'not(s = "a") and s != "b"']],
     [['true']],
     [['(x > 1)', 'x <= 1', 'false']],
+    [['x = null or x = false', 'x']],
+    [['x != null']],
   ])('should find that %j cover every case', (conditions) => {
     // given conditions that accept every value between them
 
@@ -40,6 +42,7 @@ describe('conditionRegion', () => {
     [['s = "a"', 's = "b"']],
     [['false']],
     [['x > 1 and x < 1', 'x <= 1']],
+    [['x = null', 'x = true']],
   ])('should find that %j may not cover every case', (conditions) => {
     // given conditions that leave some value out
 
@@ -57,7 +60,7 @@ describe('conditionRegion', () => {
     ['x in [1, 2]', 'x'],
     ['x < y', 'x >= y'],
     ['s < "m"', 's >= "m"'],
-    ['x = null', 'x != null'],
+    ['x < null', 'x'],
     ['x + 1 > 2', 'x'],
   ])('should refuse to decide %s / %s', (a, b) => {
     // given conditions outside the decidable form
