@@ -123,6 +123,7 @@ export class PostgresStore implements Store {
   >;
   private readonly watchers = new Set<() => void>();
   private listener: ChannelListener | undefined;
+  private listenerStopped: Promise<void> = Promise.resolve();
   private closed: Promise<void> | undefined;
 
   constructor(parts: PostgresStoreParts) {
@@ -405,7 +406,7 @@ export class PostgresStore implements Store {
     return () => {
       this.watchers.delete(listener);
       if (this.watchers.size === 0 && this.listener) {
-        void this.listener.stop();
+        this.listenerStopped = this.listener.stop();
         this.listener = undefined;
       }
     };
@@ -432,7 +433,7 @@ export class PostgresStore implements Store {
       this.watchers.clear();
       const listener = this.listener;
       this.listener = undefined;
-      await listener?.stop();
+      await Promise.all([listener?.stop(), this.listenerStopped]);
       if (this.ownsPool) await this.pool.end();
     })();
     return this.closed;
