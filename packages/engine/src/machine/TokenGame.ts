@@ -260,10 +260,9 @@ export class TokenGame {
         const work = this.queue[this.head++];
         processed += 1;
         if (processed > this.env.limits.maxWorkPerStep) {
+          this.parkAtWorkLimit(this.queue.slice(this.head - 1));
           this.queue.length = 0;
           this.head = 0;
-          this.raiseIncident('no-flow', this.nodeOfWork(work),
-            `The step did more than ${this.env.limits.maxWorkPerStep} moves without waiting: a loop with no wait state? The case is parked here.`, undefined, work);
           return;
         }
         this.run(work);
@@ -273,6 +272,32 @@ export class TokenGame {
       // OR-joins fire only when nothing else can move (the spec's non-local rule).
       if (!this.fireInclusiveJoins()) break;
     }
+  }
+
+  /**
+   * A step that keeps moving without ever waiting (a loop of automatic steps,
+   * or an extremely long chain of them) stops here with an incident that
+   * holds everything it still had to do; resolving it resumes exactly there.
+   */
+  private parkAtWorkLimit(remaining: Work[]): void {
+    const first = remaining.find((w) => w.t !== 'check') ?? remaining[0];
+    const node = this.nodeOfWork(first);
+    const scoped = remaining.map(scopeOf).find((scope): scope is string => scope !== undefined && !!this.s.scopes[scope]);
+    const park = scoped ? this.newExec(this.rt.node(node) ?? this.rt.node(this.rt.scope(this.rt.definition.id).nodes[0]), scoped, 'incident') : undefined;
+    const incident: Incident = {
+      id: this.id('i'),
+      kind: 'work-limit',
+      node,
+      message: `The step made more than ${this.env.limits.maxWorkPerStep} moves without reaching a wait state (a loop of automatic steps, or a very long chain of them). Resolving the incident continues from here.`,
+      createdAt: this.now,
+      retry: null,
+      resume: remaining,
+      ...(park ? { exec: park.id } : {}),
+    };
+    if (park) park.incident = incident.id;
+    this.s.incidents[incident.id] = incident;
+    this.record('incident.raised', this.rt.node(node), { incident: incident.id, kind: incident.kind, message: incident.message });
+    this.emit('incident.raised', this.rt.node(node), { incident: incident.id, kind: incident.kind, message: incident.message });
   }
 
   private nodeOfWork(work: Work): string {
@@ -1737,9 +1762,10 @@ export class TokenGame {
     if (exec && exec.kind === 'incident') {
       const scope = exec.scope;
       this.removeExec(exec);
-      if (!incident.retry) this.push({ t: 'check', scope });
+      if (!incident.retry && !incident.resume) this.push({ t: 'check', scope });
     }
     if (incident.retry) this.push(incident.retry);
+    for (const work of incident.resume ?? []) this.push(work);
   }
 
   // ================================================================ history

@@ -134,12 +134,14 @@ export interface TimerState {
 
 export interface Incident {
   id: string;
-  kind: 'no-flow' | 'expression' | 'job' | 'uncaught-error' | 'call' | 'assignment' | 'timer';
+  kind: 'no-flow' | 'expression' | 'job' | 'uncaught-error' | 'call' | 'assignment' | 'timer' | 'work-limit';
   node: string;
   exec?: string;
   message: string;
   createdAt: number;
   retry: Work | null;
+  /** A step stopped at the work limit: everything it still had to do, resumed in order when resolved. */
+  resume?: Work[];
 }
 
 /** A unit of work in a step's queue (also what an incident retries). */

@@ -134,7 +134,7 @@ type Listener = (event: EngineEvent) => void;
 
 const DEFAULT_LIMITS: EngineLimits = {
   maxCallDepth: 64,
-  maxWorkPerStep: 100_000,
+  maxWorkPerStep: 1_000_000,
   maxCommandsPerUnit: 10_000,
   maxConflictRetries: 8,
 };
@@ -743,6 +743,13 @@ export class Engine {
     for (;;) {
       const timers = await this.store.acquireTimers({ now: this.clock.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 256 });
       if (timers.length === 0) return;
+      // Timers due together fire in one unit of work: one commit, in due order.
+      try {
+        await this.execute(timers.map((timer) => ({ kind: 'timer' as const, timer })));
+        continue;
+      } catch {
+        // One of them failed: fire them one by one so the others still go through.
+      }
       for (const timer of timers) {
         try {
           await this.execute([{ kind: 'timer', timer }]);

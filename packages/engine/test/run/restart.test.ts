@@ -58,3 +58,31 @@ describe('restart', () => {
     expect((await second.audit.verify()).ok).toBe(true);
   });
 });
+
+describe('the work limit', () => {
+  it('should park a step that moves too long without waiting, and resume it exactly there when resolved', async () => {
+    // given: a 500-task sequence and a limit of 1,000 moves per step
+    const ids = ['s', ...Array.from({ length: 500 }, (_, i) => `t${i}`), 'e'];
+    const body = ids.map((id) => (id === 's' ? '<bpmn:startEvent id="s"/>' : id === 'e' ? '<bpmn:endEvent id="e"/>' : `<bpmn:task id="${id}"/>`)).join('');
+    const flows = ids.slice(0, -1).map((id, i) => `<bpmn:sequenceFlow id="f${i}" sourceRef="${id}" targetRef="${ids[i + 1]}"/>`).join('');
+    const engine = createEngine({ clock: new VirtualClock(0), limits: { maxWorkPerStep: 1_000 } });
+    await engine.deploy(`<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="long" isExecutable="true">${body}${flows}</bpmn:process></bpmn:definitions>`);
+    // when
+    const parked = await engine.start('long');
+    // then
+    expect(parked.status).toBe('running');
+    expect(parked.incidents).toEqual([expect.objectContaining({ kind: 'work-limit' })]);
+    expect(parked.incidents[0].node).toMatch(/^t\d+$/);
+    // when: resolved (each resolution allows another 1,000 moves)
+    let view = parked;
+    for (let round = 0; round < 5 && view.incidents.length; round++) {
+      await engine.resolveIncident(view.id, view.incidents[0].id);
+      view = await engine.instance(view.id);
+    }
+    // then
+    expect(view.status).toBe('completed');
+    const entered = (await engine.audit.query({ instanceId: view.id, types: ['node.entered'], limit: 10_000 })).items.map((e) => e.node);
+    expect(entered).toEqual(ids);
+    expect((await engine.audit.verify(view.id)).ok).toBe(true);
+  });
+});
