@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
   ConcurrencyConflictError,
+  SopflowError,
   type AcquireOptions,
   type ActivityQuery,
   type ActivityRecord,
@@ -25,6 +26,7 @@ import {
 import * as tables from './columns.js';
 import { columnList, fromRow } from './columns.js';
 import { commitStatement, type CommitStatement } from './commitSql.js';
+import { UnstorableTextError } from './errors.js';
 import { ChannelListener } from './listen.js';
 import { SCHEMA_VERSION } from './migrations.js';
 import { report } from './reportSql.js';
@@ -207,6 +209,7 @@ export class PostgresStore implements Store {
    *   it exists, for `expectedRev` 0), or a deadlock between two commits was
    *   broken; nothing of the commit is applied. DeploymentConflictError when
    *   another worker deployed the same process version concurrently.
+   *   UnstorableTextError when a text field contains U+0000.
    */
   async commit(commit: Commit): Promise<void> {
     const notify = commit.timers.upsert.length || commit.jobs.upsert.length ? this.id : null;
@@ -217,8 +220,10 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async conflict(error: unknown, commit: Commit): Promise<ConcurrencyConflictError | undefined> {
+  /** The error a user can act on for a failed commit, if it is one of ours. */
+  private async conflict(error: unknown, commit: Commit): Promise<SopflowError | undefined> {
     if (!isPgError(error)) return undefined;
+    if (error.code === '22021') return new UnstorableTextError(error.message);
     if (error.code === 'SF409' && error.hint === 'instance' && error.detail) {
       const id = error.detail;
       const expected = commit.instances.find((i) => i.record.id === id)?.expectedRev ?? 0;

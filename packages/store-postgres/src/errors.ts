@@ -15,3 +15,15 @@ export class SchemaTooNewError extends SopflowError {
     );
   }
 }
+
+/**
+ * A text field (an id, business key, name, assignee…) contains U+0000,
+ * which PostgreSQL text cannot hold. Variables and other JSON may contain
+ * it; these fields may not. Nothing of the commit was applied. Code
+ * `store.invalid-text`.
+ */
+export class UnstorableTextError extends SopflowError {
+  constructor(cause: string) {
+    super('store.invalid-text', `PostgreSQL cannot store text containing U+0000 (NUL) in an id, key, name or other text field; nothing was committed. (${cause})`, { cause });
+  }
+}

@@ -6,5 +6,5 @@
  */
 export { createPostgresStore, type PostgresStoreOptions } from './createPostgresStore.js';
 export { DeploymentConflictError, PostgresStore, type PostgresStoreParts } from './PostgresStore.js';
-export { SchemaTooNewError } from './errors.js';
+export { SchemaTooNewError, UnstorableTextError } from './errors.js';
 export { migrate, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';

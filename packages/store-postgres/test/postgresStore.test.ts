@@ -13,7 +13,7 @@ import {
   type TaskRow,
   type TimerRow,
 } from '@sopflow/engine';
-import { createPostgresStore, DeploymentConflictError, SCHEMA_VERSION, SchemaTooNewError } from '@sopflow/store-postgres';
+import { createPostgresStore, DeploymentConflictError, SCHEMA_VERSION, SchemaTooNewError, UnstorableTextError } from '@sopflow/store-postgres';
 import { PG_URL, pgUnavailable, randomSchema, sql, testStores } from './support.js';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
@@ -185,6 +185,18 @@ describe.skipIf(pgUnavailable)('PostgresStore', () => {
       await expect(again).rejects.toMatchObject({ code: 'store.conflict' });
       expect((await store.getDeployment('p:1'))!.checksum).toBe('first');
       expect(await store.auditTrail('process:p')).toEqual([]);
+    });
+
+    it('should refuse U+0000 in a text field with a clear error and apply nothing', async () => {
+      // given
+      const store = await stores.open();
+      // when
+      const committing = store.commit(commit({ instances: [{ record: instance('i1', { businessKey: 'a\u0000b' }), expectedRev: 0 }], tasks: { upsert: [task('t1')], remove: [] } }));
+      // then
+      await expect(committing).rejects.toBeInstanceOf(UnstorableTextError);
+      await expect(committing).rejects.toMatchObject({ code: 'store.invalid-text' });
+      expect(await store.getInstance('i1')).toBeUndefined();
+      expect(await store.getTask('t1')).toBeUndefined();
     });
 
     it('should end with the upserted row when one commit removes and upserts the same id', async () => {

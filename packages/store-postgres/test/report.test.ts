@@ -55,7 +55,9 @@ const period = fc.record({
   to: maybe(fc.integer({ min: 0, max: 150 * H }).map((t) => T0 + t)),
 });
 
-function instanceRecord(id: string, s: fc.RecordValue<typeof summary>): InstanceRecord {
+type Summary = typeof summary extends fc.Arbitrary<infer S> ? S : never;
+
+function instanceRecord(id: string, s: Summary): InstanceRecord {
   const ended = s.status !== 'running';
   return {
     id,
