@@ -98,8 +98,24 @@ export async function lintDefinitions(
   config: LintConfig = DEFAULT_CONFIG,
   options: LintOptions = {},
 ): Promise<LintFinding[]> {
+  const resolver = options.resolver ?? createResolver();
+  const resolved = await resolveLintConfig(config, { ...options, resolver });
+  const results = await new Linter({ resolver }).lint(definitions, resolved);
+  return flatten(definitions, results);
+}
+
+/**
+ * The config flattened to its rules (`extends` resolved), with
+ * `options.calendars` and `options.external` merged into the configuration
+ * of `sopflow/sla-valid` and `sopflow/message-thrown-or-external` where
+ * they are enabled. What {@link lintDefinitions} lints with; hand it to
+ * bpmn-js-bpmnlint (`linting: { bpmnlint: { config, resolver } }`) to lint
+ * in the modeler with the same settings.
+ *
+ * @throws Error when the config extends a config the resolver does not know.
+ */
+export async function resolveLintConfig(config: LintConfig = DEFAULT_CONFIG, options: LintOptions = {}): Promise<LintConfig> {
   const linter = new Linter({ resolver: options.resolver ?? createResolver() });
   const rules = await linter.resolveConfiguredRules(config);
-  const results = await linter.lint(definitions, { rules: withOptions(linter, rules, options) });
-  return flatten(definitions, results);
+  return { rules: withOptions(linter, rules, options) };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@sopflow/engine';
-import { createResolver, lintDefinitions } from 'bpmnlint-plugin-sopflow';
+import { createResolver, DEFAULT_CONFIG, lintDefinitions, resolveLintConfig } from 'bpmnlint-plugin-sopflow';
 import { describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from './support/ruleTester.js';
 
@@ -93,5 +93,22 @@ describe('lintDefinitions', () => {
 
     // then
     await expect(lint).rejects.toThrow(/cannot resolve rule <no-such-rule> of <bpmnlint-plugin-sopflow>/);
+  });
+});
+
+describe('resolveLintConfig', () => {
+  it('should flatten the config to its rules with the options merged, for bpmn-js-bpmnlint', async () => {
+    // given the default config, as the modeler uses it
+
+    // when
+    const config = await resolveLintConfig(DEFAULT_CONFIG, { calendars: ['office'], external: ['parcel-delivered'] });
+
+    // then
+    expect(config.extends).toBeUndefined();
+    expect(config.rules?.['label-required']).toBe('error');
+    expect(config.rules?.['no-inclusive-gateway']).toBe('off');
+    expect(config.rules?.['sopflow/sla-valid']).toEqual(['error', { calendars: ['office'] }]);
+    expect(config.rules?.['sopflow/message-thrown-or-external']).toEqual(['error', { external: ['parcel-delivered'] }]);
+    expect(config.rules?.['sopflow/escalation-caught']).toBe('warn');
   });
 });
