@@ -24,7 +24,10 @@ export type Region =
 /** Two regions about different variables or value types: nothing can be decided. */
 export class Undecidable extends Error {}
 
+/** The constant condition `true`: accepts every value. */
 export const ALL: Region = { kind: 'all' };
+
+/** The constant condition `false`: accepts no value. */
 export const NONE: Region = { kind: 'none' };
 
 /** The whole number line. */
