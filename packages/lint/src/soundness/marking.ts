@@ -141,6 +141,7 @@ export function chainOf(root: Draft, path: readonly number[]): Draft[] {
 
 /** Every instance of a frozen marking with its path, parents before children, in key order. */
 export function instancesOf(root: Instance): Array<{ inst: Instance; path: number[] }> {
+  if (root.children.length === 0) return [{ inst: root, path: [] }];
   const out: Array<{ inst: Instance; path: number[] }> = [];
   const stack: Array<{ inst: Instance; path: number[] }> = [{ inst: root, path: [] }];
   while (stack.length) {

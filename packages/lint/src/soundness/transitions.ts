@@ -227,6 +227,7 @@ export function expand(model: Model, tables: ReachTables, state: Instance): Expa
 }
 
 function dedupe(outcomes: Outcome[]): Outcome[] {
+  if (outcomes.length < 2) return outcomes;
   const seen = new Set<string>();
   return outcomes.filter((o) => {
     const key = o.state === null ? '' : o.state.key;

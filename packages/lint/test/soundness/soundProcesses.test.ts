@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { checkSoundness } from '../../src/soundness/index.js';
+import { loadFixture, loadRepoFile } from './loadFixture.js';
+
+const SOUND = [
+  'sound.sequence',
+  'sound.xor-split-merge',
+  'sound.and-fork-join',
+  'sound.or-split-join',
+  'sound.or-join-unrelated-branch',
+  'sound.loop-with-exit',
+  'sound.subprocess-boundary',
+  'sound.subprocess-terminate',
+  'sound.event-based-gateway',
+  'sound.event-subprocesses',
+  'sound.non-interrupting-boundary',
+  'sound.sla-escalation',
+  'sound.job-error',
+  'sound.terminate-race',
+  'sound.link-events',
+];
+
+describe('checkSoundness on sound processes', () => {
+  it.each(SOUND)('should find nothing in %s', async (name) => {
+    // given
+    const definition = await loadFixture(name);
+
+    // when
+    const report = checkSoundness(definition);
+
+    // then
+    expect(report.findings).toEqual([]);
+    expect(report.complete).toBe(true);
+    expect(report.processId).toBe(definition.id);
+    expect(report.states).toBeGreaterThan(1);
+  });
+});
+
+describe('checkSoundness on the example SOPs', () => {
+  it.each(['complaint-escalation', 'cross-department-approval'])('should find nothing in examples/%s', async (name) => {
+    // given
+    const [definition] = await loadRepoFile(`examples/${name}/${name}.bpmn`);
+
+    // when
+    const report = checkSoundness(definition);
+
+    // then
+    expect(report.findings).toEqual([]);
+    expect(report.complete).toBe(true);
+  });
+
+  it('should report the uncaught packing-mismatch error of examples/order-handling', async () => {
+    // given
+    const [definition] = await loadRepoFile('examples/order-handling/order-handling.bpmn');
+
+    // when
+    const report = checkSoundness(definition);
+
+    // then
+    expect(report.complete).toBe(true);
+    expect(report.findings.map(({ kind, elementId, counterexample }) => ({ kind, elementId, counterexample }))).toEqual([
+      {
+        kind: 'improper-completion',
+        elementId: 'EndEvent_PackingIncident',
+        counterexample: [
+          'StartEvent_OrderReceived',
+          'Flow_ToValidateOrder',
+          'Flow_ToOrderOk',
+          'Flow_OrderOk',
+          'Flow_ToPickAndPack',
+          'Flow_ToOutboundCheckMerge',
+          'Flow_ToOutboundCheck',
+          'Flow_ToCheckResult',
+          'Flow_CheckMismatch',
+          'Flow_ToRecheckAllowed',
+          'Flow_RecheckExhausted',
+        ],
+      },
+    ]);
+    expect(report.findings[0].message).toContain("BPMN error 'PACKING_MISMATCH'");
+  });
+});
