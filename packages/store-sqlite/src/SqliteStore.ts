@@ -71,6 +71,10 @@ export class SqliteStore implements Store {
   private readonly commitTx: (commit: Commit) => void;
   private readonly acquireTimersTx: (options: AcquireOptions) => TimerRow[];
   private readonly acquireJobsTx: (options: AcquireOptions & { types?: string[] }) => JobRow[];
+  /** Runs reads in one snapshot (a deferred transaction: no lock until the first read). */
+  private readonly snapshot: <T>(read: () => T) => T;
+  /** Parsed deployments by key: a key's record never changes once committed (see latestDeployment). */
+  private readonly deployments = new Map<string, DeploymentRecord>();
 
   /**
    * Opens the file (see {@link openSqliteStore}).
@@ -92,6 +96,8 @@ export class SqliteStore implements Store {
     this.commitTx = (commit) => commitTx.immediate(commit);
     this.acquireTimersTx = (options) => timersTx.immediate(options);
     this.acquireJobsTx = (options) => jobsTx.immediate(options);
+    const snapshotTx = this.db.transaction((read: () => unknown) => read());
+    this.snapshot = <T>(read: () => T) => snapshotTx.deferred(read) as T;
   }
 
   // ================================================================ writes
@@ -106,17 +112,21 @@ export class SqliteStore implements Store {
   async commit(commit: Commit): Promise<void> {
     this.writable('commit');
     this.commitTx(commit);
+    for (const d of commit.deployments) this.deployments.delete(d.key);
   }
 
   private apply(commit: Commit): void {
     const s = this.s;
     for (const { record, expectedRev } of commit.instances) {
       const params = instanceParams(record);
-      const written = expectedRev === 0 ? s.insertInstance.run(params).changes : s.updateInstance.run({ ...params, expected_rev: expectedRev }).changes;
+      const written =
+        expectedRev === 0
+          ? s.insertInstance.run(params).changes
+          : s.advanceInstance.run({ ...params, expected_rev: expectedRev }).changes || s.updateInstance.run({ ...params, expected_rev: expectedRev }).changes;
       if (written !== 1) throw new ConcurrencyConflictError(record.id, expectedRev, (s.instanceRev.get(record.id) as number | undefined) ?? undefined);
     }
     for (const d of commit.deployments) s.upsertDeployment.run(deploymentParams(d));
-    for (const id of commit.tasks.remove) s.deleteTask.run(id);
+    for (const id of commit.tasks.remove) this.removeTask(id);
     for (const task of commit.tasks.upsert) this.upsertTask(task);
     for (const id of commit.timers.remove) s.deleteTimer.run(id);
     for (const timer of commit.timers.upsert) s.upsertTimer.run(timerParams(timer));
@@ -126,16 +136,31 @@ export class SqliteStore implements Store {
     for (const sub of commit.subscriptions.upsert) s.upsertSubscription.run(subscriptionParams(sub));
     for (const id of commit.startSubscriptions.remove) s.deleteStartSubscription.run(id);
     for (const row of commit.startSubscriptions.upsert) s.upsertStartSubscription.run(startSubscriptionParams(row));
-    for (const record of commit.history) s.upsertActivity.run(activityParams(record));
+    for (const record of commit.history) {
+      const params = activityParams(record);
+      if (s.upsertActivity.run(params).changes === 0) s.replaceActivity.run(params);
+    }
     for (const event of commit.audit) this.appendAudit(event);
   }
 
   private upsertTask(task: TaskRow): void {
     const s = this.s;
+    const before = s.taskCandidates.get(task.id) as Row | undefined;
+    if (before) this.dropCandidates(task.id, before);
     s.upsertTask.run(taskParams(task));
-    s.deleteTaskCandidates.run(task.id);
     for (const group of task.candidateGroups) s.insertTaskCandidate.run('group', group, task.createdAt, task.id);
     for (const user of task.candidateUsers) s.insertTaskCandidate.run('user', user, task.createdAt, task.id);
+  }
+
+  private removeTask(id: string): void {
+    const removed = this.s.deleteTask.get(id) as Row | undefined;
+    if (removed) this.dropCandidates(id, removed);
+  }
+
+  private dropCandidates(taskId: string, row: Row): void {
+    for (const [kind, list] of [['group', row.candidate_groups], ['user', row.candidate_users]] as const) {
+      for (const value of JSON.parse(list as string) as string[]) this.s.deleteTaskCandidate.run(kind, value, row.created_at, taskId);
+    }
   }
 
   private appendAudit(event: AuditEvent): void {
@@ -143,7 +168,8 @@ export class SqliteStore implements Store {
       this.s.insertAudit.run(auditParams(event));
     } catch (error) {
       // Two writers continued the same chain (e.g. concurrent deploys of one process): the later one loses.
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new ConcurrencyConflictError(event.instanceId, event.seq - 1, (this.s.lastAuditSeq.get(event.instanceId) as number | null) ?? undefined);
       }
       throw error;
@@ -153,13 +179,29 @@ export class SqliteStore implements Store {
   // ================================================================ deployments and instances
 
   async getDeployment(key: string): Promise<DeploymentRecord | undefined> {
-    const row = this.s.getDeployment.get(key) as Row | undefined;
-    return row && deploymentFromRow(row);
+    return this.deployment(key);
   }
 
+  /**
+   * The highest version of a process. The engine asks at every start: only
+   * the key is read from the file, the parsed record (XML and definition)
+   * comes from a per-key cache — safe because a version, once committed, is
+   * never rewritten (a second writer of the same version loses on the
+   * deployment's audit chain and is rolled back).
+   */
   async latestDeployment(processId: string): Promise<DeploymentRecord | undefined> {
-    const row = this.s.latestDeployment.get(processId) as Row | undefined;
-    return row && deploymentFromRow(row);
+    const key = this.s.latestDeploymentKey.get(processId) as string | undefined;
+    return key === undefined ? undefined : this.deployment(key);
+  }
+
+  private deployment(key: string): DeploymentRecord | undefined {
+    const cached = this.deployments.get(key);
+    if (cached) return cached;
+    const row = this.s.getDeployment.get(key) as Row | undefined;
+    if (!row) return undefined;
+    const record = deploymentFromRow(row);
+    this.deployments.set(key, record);
+    return record;
   }
 
   async listDeployments(): Promise<Array<Omit<DeploymentRecord, 'xml' | 'definition'>>> {
@@ -276,14 +318,14 @@ export class SqliteStore implements Store {
     const one = query.processId !== undefined;
     const params = { from: query.from ?? null, to: query.to ?? null, processId: query.processId ?? null };
     const grouped = (grouping: ActivityGrouping) => this.shape(activityKpiSql(grouping, one)).all(params) as Row[];
-    return this.db.transaction(() =>
+    return this.snapshot(() =>
       assembleReport(query, {
         processes: grouped('process'),
         nodes: grouped('node'),
         departments: grouped('department'),
         instances: this.shape(instanceKpiSql(one)).all(params) as Row[],
       }),
-    )();
+    );
   }
 
   // ================================================================ lifecycle
@@ -317,10 +359,13 @@ export class SqliteStore implements Store {
   }
 
   private page<T>(query: PagedQuery, map: (row: Row) => T): Page<T> {
-    return this.db.transaction(() => ({
-      items: (this.shape(query.items).all(query.params) as Row[]).map(map),
-      total: this.shape(query.count).pluck().get(query.params) as number,
-    }))();
+    return this.snapshot(() => {
+      const rows = this.shape(query.items).all(query.params) as Row[];
+      const { offset, limit } = query.params as { offset: number; limit: number };
+      // A page that is not full (and not past the end) tells the total without counting.
+      const total = (rows.length > 0 || offset === 0) && rows.length < limit ? offset + rows.length : (this.shape(query.count).pluck().get(query.params) as number);
+      return { items: rows.map(map), total };
+    });
   }
 }
 

@@ -101,7 +101,15 @@ export function instanceQuery(query: InstanceQuery): PagedQuery {
   return f.paged(SELECT.INSTANCE.replace(/,\s*state$/, ''), 'instances', 'rowid', query);
 }
 
-/** Audit events ordered by (time, instance, seq), or the reverse. */
+/** Event types and the actor left out of the partial audit indexes (see schema.ts). */
+export const UNINDEXED_AUDIT_TYPES = ['node.entered', 'node.left'];
+export const UNINDEXED_AUDIT_ACTOR = 'system';
+
+/**
+ * Audit events ordered by (time, instance, seq), or the reverse. A query for
+ * rarer types or a person adds the partial indexes' own condition as a
+ * literal, so the planner may use them.
+ */
 export function auditQuery(query: AuditQuery): PagedQuery {
   const f = new Filter();
   f.term('instance_id', '=', 'instanceId', query.instanceId);
@@ -109,7 +117,11 @@ export function auditQuery(query: AuditQuery): PagedQuery {
   f.term('process_id', '=', 'processId', query.processId);
   f.term('node', '=', 'node', query.node);
   f.term('actor', '=', 'actor', query.actor);
+  if (query.actor !== undefined && query.actor !== UNINDEXED_AUDIT_ACTOR) f.where.push(`actor <> '${UNINDEXED_AUDIT_ACTOR}'`);
   f.among('type', 'types', query.types);
+  if (query.types !== undefined && !query.types.some((t) => UNINDEXED_AUDIT_TYPES.includes(t))) {
+    f.where.push(`type NOT IN (${UNINDEXED_AUDIT_TYPES.map((t) => `'${t}'`).join(', ')})`);
+  }
   f.term('time', '>=', 'from', query.from);
   f.term('time', '<', 'to', query.to);
   const order = query.order === 'desc' ? 'time DESC, instance_id DESC, seq DESC' : 'time, instance_id, seq';

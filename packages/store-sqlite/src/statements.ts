@@ -14,8 +14,23 @@ const updateAll = (names: string, except: string) =>
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
 
+/** `a = @a, b = @b` */
+const assign = (names: string) =>
+  columns(names)
+    .map((c) => `${c} = @${c}`)
+    .join(', ');
+/** `a IS @a AND b IS @b` (or against another row's columns): NULL-safe equality. */
+const same = (names: string, table = 'instances', other = '@') =>
+  columns(names)
+    .map((c) => `${table}.${c} IS ${other === '@' ? `@${c}` : `${other}.${c}`}`)
+    .join(' AND ');
+
 const DEPLOYMENT = 'key, process_id, version, name, deployed_at, xml, checksum, definition';
 const INSTANCE = 'id, process_id, definition, version, business_key, status, started_at, ended_at, parent_id, rev, incidents, due, audit_seq, audit_hash, state';
+// Most steps move only the revision, the audit chain head and the state; the
+// columns under the indexes (status, end, due, incidents, …) stay as they were.
+const INSTANCE_FIXED = 'process_id, definition, version, business_key, started_at, parent_id, status, ended_at, incidents, due';
+const INSTANCE_MOVING = 'rev, audit_seq, audit_hash, state';
 const TASK = 'id, instance_id, process_id, definition, node, name, business_key, assignee, candidate_users, candidate_groups, created_at, due, department, form_key';
 const TIMER = 'id, due, instance_id, definition, node, fired';
 const JOB = 'id, instance_id, definition, node, type, retries, attempt, due, variables, idempotency_key';
@@ -24,6 +39,9 @@ const START_SUBSCRIPTION = 'id, kind, name, process_id, definition, node';
 const AUDIT = 'instance_id, seq, time, type, actor, process_id, version, business_key, node, node_name, data, prev_hash, hash';
 const HISTORY =
   'id, instance_id, process_id, version, business_key, node, node_name, node_type, multi, instance_no, visit, started_at, ended_at, duration_ms, outcome, department, assignee, completed_by, due, sla_met, over_by_ms, reminders, escalations';
+const HISTORY_FIXED = 'instance_id, process_id, node, started_at, department';
+const HISTORY_MOVING =
+  'version, business_key, node_name, node_type, multi, instance_no, visit, ended_at, duration_ms, outcome, assignee, completed_by, due, sla_met, over_by_ms, reminders, escalations';
 
 /** Column lists for SELECTs (timers and jobs without their lease columns). */
 export const SELECT = { DEPLOYMENT, INSTANCE, TASK, TIMER, JOB, SUBSCRIPTION, START_SUBSCRIPTION, AUDIT, HISTORY } as const;
@@ -33,19 +51,24 @@ export const SQL = {
   // deployments
   upsertDeployment: `${insert('deployments', DEPLOYMENT)} ON CONFLICT (key) DO UPDATE SET ${updateAll(DEPLOYMENT, 'key')}`,
   getDeployment: `SELECT ${DEPLOYMENT} FROM deployments WHERE key = ?`,
-  latestDeployment: `SELECT ${DEPLOYMENT} FROM deployments WHERE process_id = ? ORDER BY version DESC LIMIT 1`,
+  latestDeploymentKey: 'SELECT key FROM deployments WHERE process_id = ? ORDER BY version DESC LIMIT 1',
   listDeployments: 'SELECT key, process_id, version, name, deployed_at, checksum FROM deployments ORDER BY rowid',
 
-  // instances: the optimistic revision check is the WHERE clause
+  // instances: the optimistic revision check is the WHERE clause. A step changes
+  // only what moves (status, revision, state…): updating just those columns leaves
+  // the indexes on the others untouched (fewer pages written per commit).
   insertInstance: `${insert('instances', INSTANCE)} ON CONFLICT (id) DO NOTHING`,
-  updateInstance: `UPDATE instances SET ${columns(INSTANCE).filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND rev = @expected_rev`,
+  advanceInstance: `UPDATE instances SET ${assign(INSTANCE_MOVING)} WHERE id = @id AND rev = @expected_rev AND ${same(INSTANCE_FIXED)}`,
+  updateInstance: `UPDATE instances SET ${assign(INSTANCE.replace(/^id, /, ''))} WHERE id = @id AND rev = @expected_rev`,
   instanceRev: 'SELECT rev FROM instances WHERE id = ?',
   getInstance: `SELECT ${INSTANCE} FROM instances WHERE id = ?`,
 
   // tasks and their candidates
   upsertTask: `${insert('tasks', TASK)} ON CONFLICT (id) DO UPDATE SET ${updateAll(TASK, 'id')}`,
-  deleteTask: 'DELETE FROM tasks WHERE id = ?',
-  deleteTaskCandidates: 'DELETE FROM task_candidates WHERE task_id = ?',
+  deleteTask: 'DELETE FROM tasks WHERE id = ? RETURNING candidate_users, candidate_groups, created_at',
+  taskCandidates: 'SELECT candidate_users, candidate_groups, created_at FROM tasks WHERE id = ?',
+  // Candidates are deleted by their full key (known from the task row): no index by task needed.
+  deleteTaskCandidate: 'DELETE FROM task_candidates WHERE kind = ? AND value = ? AND created_at = ? AND task_id = ?',
   insertTaskCandidate: 'INSERT OR IGNORE INTO task_candidates (kind, value, created_at, task_id) VALUES (?, ?, ?, ?)',
   getTask: `SELECT ${TASK} FROM tasks WHERE id = ?`,
 
@@ -83,12 +106,15 @@ export const SQL = {
   lastAuditSeq: 'SELECT max(seq) FROM audit WHERE instance_id = ?',
   auditTrail: `SELECT ${AUDIT} FROM audit WHERE instance_id = ? ORDER BY seq`,
 
-  // history: upserted in place (the row keeps its rowid, the report's first-seen order)
-  upsertActivity: `${insert('history', HISTORY)} ON CONFLICT (id) DO UPDATE SET ${updateAll(HISTORY, 'id')}`,
+  // history: upserted in place (the row keeps its rowid, the report's first-seen order).
+  // Closing an execution changes no indexed column: only the others are set, unless
+  // an indexed one moved (then `replaceActivity` rewrites the row).
+  upsertActivity: `${insert('history', HISTORY)} ON CONFLICT (id) DO UPDATE SET ${updateAll(HISTORY_MOVING, '')} WHERE ${same(HISTORY_FIXED, 'history', 'excluded')}`,
+  replaceActivity: `UPDATE history SET ${assign(HISTORY.replace(/^id, /, ''))} WHERE id = @id`,
 } as const;
 
 /** Statements that return their first column only. */
-const PLUCKED: ReadonlySet<string> = new Set(['instanceRev', 'nextTimerDue', 'nextJobDue', 'nextJobDueOfTypes', 'lastAuditSeq']);
+const PLUCKED: ReadonlySet<string> = new Set(['latestDeploymentKey', 'instanceRev', 'nextTimerDue', 'nextJobDue', 'nextJobDueOfTypes', 'lastAuditSeq']);
 
 /** The prepared statements of one connection, by name. */
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

@@ -14,9 +14,9 @@ describe('SqliteStore', () => {
     await store.commit(commit({ instances: [{ record: instance('i1'), expectedRev: 0 }] }));
     // then
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10000);
     expect(store.db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     await store.close();
     expect(store.db.open).toBe(false);
@@ -26,10 +26,10 @@ describe('SqliteStore', () => {
     // given
     const path = tempFile();
     // when
-    const store = openSqliteStore(path, { busyTimeoutMs: 250, synchronous: 'normal' });
+    const store = openSqliteStore(path, { busyTimeoutMs: 250, synchronous: 'full' });
     // then
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(250);
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     await store.close();
   });
 
