@@ -101,7 +101,7 @@ export function follow(model: Model, tables: ReachTables, outcome: Outcome, know
     edge.state = step.state;
     const next = step.state;
     if (next === null || known(next.key) || passed.has(next.key) || overflowing(next)) break;
-    const forced = expand(model, tables, next);
+    const forced = expand(model, tables, next, true);
     if (forced.stable || forced.outcomes.length !== 1) break;
     passed.add(next.key);
     step = forced.outcomes[0];

@@ -185,9 +185,10 @@ function isEmpty(model: Model, inst: Instance): boolean {
  * (tokens on flows, empty scopes completing) comes first, one move at a time in a fixed
  * order, as the engine drains its queue; inclusive joins fire only when nothing else can
  * move; only then may outside events happen (a task completes, a job throws, a message,
- * timer or signal arrives, a boundary event or event sub-process fires). Pure.
+ * timer or signal arrives, a boundary event or event sub-process fires). With
+ * `automaticOnly`, a stable marking is reported without computing its outside events. Pure.
  */
-export function expand(model: Model, tables: ReachTables, state: Instance): Expansion {
+export function expand(model: Model, tables: ReachTables, state: Instance, automaticOnly = false): Expansion {
   const instances = instancesOf(state);
   for (const { inst, path } of instances) {
     if (isEmpty(model, inst)) return { stable: false, outcomes: completeScope(model, state, inst, path) };
@@ -222,6 +223,7 @@ export function expand(model: Model, tables: ReachTables, state: Instance): Expa
     }
   }
   const outcomes: Outcome[] = [];
+  if (automaticOnly) return { stable: true, outcomes };
   for (const { inst, path } of instances) outsideEvents(model, state, inst, path, outcomes);
   return { stable: true, outcomes: dedupe(outcomes) };
 }
