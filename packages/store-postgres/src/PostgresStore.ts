@@ -25,7 +25,7 @@ import {
 } from '@sopflow/engine';
 import * as tables from './columns.js';
 import { columnList, fromRow } from './columns.js';
-import { commitStatement, type CommitStatement } from './commitSql.js';
+import { CommitStatements } from './commitSql.js';
 import { UnstorableTextError } from './errors.js';
 import { ChannelListener } from './listen.js';
 import { SCHEMA_VERSION } from './migrations.js';
@@ -103,7 +103,7 @@ export class PostgresStore implements Store {
   private readonly q: string;
   private readonly ownsPool: boolean;
   private readonly listenClient: () => pg.Client;
-  private readonly commitSql: CommitStatement;
+  private readonly commits: CommitStatements;
   private readonly sql: Record<
     | 'getDeployment'
     | 'latestDeployment'
@@ -196,7 +196,7 @@ export class PostgresStore implements Store {
       getJob: statement('get_job', `SELECT ${columnList(tables.jobs.columns)}, ${leaseColumns} FROM ${q}.jobs WHERE id = $1`),
       auditTrail: statement('audit_trail', `SELECT ${columnList(tables.audit.columns)} FROM ${q}.audit WHERE instance_id = $1 ORDER BY seq`),
     };
-    this.commitSql = commitStatement(q, prefix, this.channel);
+    this.commits = new CommitStatements(q, prefix, this.channel);
   }
 
   // ------------------------------------------------------------------ commit
@@ -213,8 +213,10 @@ export class PostgresStore implements Store {
    */
   async commit(commit: Commit): Promise<void> {
     const notify = commit.timers.upsert.length || commit.jobs.upsert.length ? this.id : null;
+    const sql = this.commits.for(commit, notify);
+    if (!sql) return;
     try {
-      await query(this.pool, this.commitSql.statement, this.commitSql.values(commit, notify));
+      await query(this.pool, sql.statement, sql.values);
     } catch (error) {
       throw (await this.conflict(error, commit)) ?? error;
     }

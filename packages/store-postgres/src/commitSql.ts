@@ -5,9 +5,9 @@
  * `UPDATE … WHERE id = u.id AND rev = u.expected_rev` and
  * `INSERT … ON CONFLICT DO NOTHING` for new instances; the final
  * `sopflow_finish_commit(…)` raises SQLSTATE SF409 when one of them did not
- * write its row, which rolls the whole statement back. The statement text
- * is the same for every commit (empty arrays for empty parts), so it is
- * prepared once per connection.
+ * write its row, which rolls the whole statement back. Only the tables the
+ * commit writes appear in its statement; each such combination is one
+ * statement text, prepared once per connection.
  */
 import type { Commit } from '@sopflow/engine';
 import * as tables from './columns.js';
@@ -31,11 +31,16 @@ class Params {
   }
 }
 
-type Values = (commit: Commit) => unknown[];
-
+/**
+ * One table's share of the commit: its CTE, and its parameters for a
+ * commit — undefined when the commit has nothing for this table, so the
+ * statement does not touch (lock, open the indexes of) tables it does not write.
+ */
 interface Part {
-  cte: string;
-  values: Values;
+  cte(q: string, params: Params): string;
+  values(commit: Commit): unknown[][] | undefined;
+  /** A scalar subquery naming a row this part had to write and did not (the conflict check). */
+  refused?: string;
 }
 
 function unnest<R>(columns: Array<Column<R>>, params: Params, extra: Array<{ name: string; type: string }> = []): string {
@@ -47,8 +52,8 @@ function selectList<R>(columns: Array<Column<R>>): string {
   return columns.map((c) => (c.type === 'text[]' ? `ARRAY(SELECT json_array_elements_text(u.${c.column}::json))` : `u.${c.column}`)).join(', ');
 }
 
-function columnValues<R>(columns: Array<Column<R>>, rows: R[]): unknown[][] {
-  return columns.map((c) => rows.map((row) => toParam(c.type, row[c.field])));
+function columnValues<R>(columns: Array<Column<R>>, rows: R[]): unknown[][] | undefined {
+  return rows.length ? columns.map((c) => rows.map((row) => toParam(c.type, row[c.field]))) : undefined;
 }
 
 /** Last row per key wins (a commit never repeats one, but a repeated key would abort the statement). */
@@ -57,57 +62,61 @@ function uniqueBy<R extends { id: string }>(rows: R[]): R[] {
   return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
-function instancesPart(q: string, params: Params): Part {
-  const { columns } = tables.instances;
-  const assignments = columns.filter((c) => c.column !== 'id').map((c) => `${c.column} = u.${c.column}`);
-  return {
-    cte: `instances_in AS (SELECT * FROM ${unnest(columns, params, [{ name: 'expected_rev', type: 'integer[]' }])}),
+const instancesPart: Part = {
+  cte(q, params) {
+    const { columns } = tables.instances;
+    const assignments = columns.filter((c) => c.column !== 'id').map((c) => `${c.column} = u.${c.column}`);
+    return `instances_in AS (SELECT * FROM ${unnest(columns, params, [{ name: 'expected_rev', type: 'integer[]' }])}),
   instances_created AS (
     INSERT INTO ${q}.instances (${columns.map((c) => c.column).join(', ')})
     SELECT ${selectList(columns)} FROM instances_in u WHERE u.expected_rev = 0
     ON CONFLICT (id) DO NOTHING RETURNING id),
   instances_updated AS (
     UPDATE ${q}.instances AS t SET ${assignments.join(', ')}
-    FROM instances_in u WHERE u.expected_rev <> 0 AND t.id = u.id AND t.rev = u.expected_rev RETURNING t.id)`,
-    values: (commit) => {
-      const sorted = [...commit.instances].sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
-      return [...columnValues(columns, sorted.map((i) => i.record)), sorted.map((i) => i.expectedRev)];
-    },
-  };
-}
+    FROM instances_in u WHERE u.expected_rev <> 0 AND t.id = u.id AND t.rev = u.expected_rev RETURNING t.id)`;
+  },
+  values(commit) {
+    if (!commit.instances.length) return undefined;
+    // Sorted by id: concurrent commits on the same instances lock them in the same order.
+    const sorted = [...commit.instances].sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
+    return [...columnValues(tables.instances.columns, sorted.map((i) => i.record))!, sorted.map((i) => i.expectedRev)];
+  },
+  refused: `(SELECT u.id FROM instances_in u WHERE u.id NOT IN (SELECT id FROM instances_created UNION ALL SELECT id FROM instances_updated) ORDER BY u.id LIMIT 1)`,
+};
 
-function deploymentsPart(q: string, params: Params): Part {
-  const { columns } = tables.deployments;
-  return {
-    cte: `deployments_in AS (SELECT * FROM ${unnest(columns, params)}),
+const deploymentsPart: Part = {
+  cte(q, params) {
+    const { columns } = tables.deployments;
+    return `deployments_in AS (SELECT * FROM ${unnest(columns, params)}),
   deployments_created AS (
     INSERT INTO ${q}.deployments (${columns.map((c) => c.column).join(', ')})
     SELECT ${selectList(columns)} FROM deployments_in u
-    ON CONFLICT (key) DO NOTHING RETURNING key)`,
-    values: (commit) => columnValues(columns, commit.deployments),
-  };
-}
+    ON CONFLICT (key) DO NOTHING RETURNING key)`;
+  },
+  values: (commit) => columnValues(tables.deployments.columns, commit.deployments),
+  refused: `(SELECT u.key FROM deployments_in u WHERE u.key NOT IN (SELECT key FROM deployments_created) ORDER BY u.key LIMIT 1)`,
+};
 
 type RowSet<R> = (commit: Commit) => { upsert: R[]; remove: string[] };
 
-function removePart<R extends { id: string }>(q: string, params: Params, spec: TableSpec<R>, set: RowSet<R>): Part {
+function removePart<R extends { id: string }>(spec: TableSpec<R>, set: RowSet<R>): Part {
   return {
-    cte: `${spec.table}_removed AS (DELETE FROM ${q}.${spec.table} WHERE id = ANY(${params.next('text[]')}))`,
+    cte: (q, params) => `${spec.table}_removed AS (DELETE FROM ${q}.${spec.table} WHERE id = ANY(${params.next('text[]')}))`,
     // A row removed and upserted by one commit ends upserted (as in MemoryStore); one statement must not touch it twice.
-    values: (commit) => {
+    values(commit) {
       const { upsert, remove } = set(commit);
-      if (!upsert.length) return [remove];
       const kept = new Set(upsert.map((r) => r.id));
-      return [remove.filter((id) => !kept.has(id))];
+      const ids = upsert.length ? remove.filter((id) => !kept.has(id)) : remove;
+      return ids.length ? [ids] : undefined;
     },
   };
 }
 
-function upsertPart<R extends { id: string }>(q: string, params: Params, spec: TableSpec<R>, rows: (commit: Commit) => R[], also: string[] = []): Part {
+function upsertPart<R extends { id: string }>(spec: TableSpec<R>, rows: (commit: Commit) => R[], also: string[] = []): Part {
   const { columns } = spec;
   const assignments = [...columns.filter((c) => c.column !== spec.key).map((c) => `${c.column} = EXCLUDED.${c.column}`), ...also];
   return {
-    cte: `${spec.table}_upserted AS (
+    cte: (q, params) => `${spec.table}_upserted AS (
     INSERT INTO ${q}.${spec.table} (${columns.map((c) => c.column).join(', ')})
     SELECT ${selectList(columns)} FROM ${unnest(columns, params)}
     ON CONFLICT (${spec.key}) DO UPDATE SET ${assignments.join(', ')})`,
@@ -115,54 +124,75 @@ function upsertPart<R extends { id: string }>(q: string, params: Params, spec: T
   };
 }
 
-function auditPart(q: string, params: Params): Part {
-  const { columns } = tables.audit;
-  return {
-    cte: `audit_appended AS (
+const auditPart: Part = {
+  cte(q, params) {
+    const { columns } = tables.audit;
+    return `audit_appended AS (
     INSERT INTO ${q}.audit (${columns.map((c) => c.column).join(', ')})
-    SELECT ${selectList(columns)} FROM ${unnest(columns, params)})`,
-    values: (commit) => columnValues(columns, commit.audit),
-  };
-}
+    SELECT ${selectList(columns)} FROM ${unnest(columns, params)})`;
+  },
+  values: (commit) => columnValues(tables.audit.columns, commit.audit),
+};
 
-/** The commit statement of one schema and a function giving its parameters for a commit. Pure. */
-export interface CommitStatement {
-  statement: Statement;
-  values: (commit: Commit, notify: string | null) => unknown[];
-}
+const clearLease = ['locked_by = NULL', 'locked_until = NULL'];
+
+/** In statement order. At most 31 (the parts present are a bit mask). */
+const PARTS: readonly Part[] = [
+  instancesPart,
+  deploymentsPart,
+  removePart(tables.tasks, (c) => c.tasks),
+  upsertPart(tables.tasks, (c) => c.tasks.upsert),
+  removePart(tables.timers, (c) => c.timers),
+  upsertPart(tables.timers, (c) => c.timers.upsert, clearLease),
+  removePart(tables.jobs, (c) => c.jobs),
+  upsertPart(tables.jobs, (c) => c.jobs.upsert, clearLease),
+  removePart(tables.subscriptions, (c) => c.subscriptions),
+  upsertPart(tables.subscriptions, (c) => c.subscriptions.upsert),
+  removePart(tables.startSubscriptions, (c) => c.startSubscriptions),
+  upsertPart(tables.startSubscriptions, (c) => c.startSubscriptions.upsert),
+  upsertPart(tables.history, (c) => c.history),
+  auditPart,
+];
 
 /**
- * Builds the commit statement for the schema `q` (quoted), notifying on
- * `channel`. `name` prefixes the prepared statement's name. Pure.
+ * The commit statements of one schema (`q` quoted), notifying on
+ * `channel`: one statement text per combination of tables a commit writes
+ * (a step usually writes the same few), each prepared under
+ * `<prefix>_commit_<mask>`. Pure; caches the texts.
  */
-export function commitStatement(q: string, name: string, channel: string): CommitStatement {
-  const params = new Params();
-  const clearLease = ['locked_by = NULL', 'locked_until = NULL'];
-  const parts: Part[] = [
-    instancesPart(q, params),
-    deploymentsPart(q, params),
-    removePart(q, params, tables.tasks, (c) => c.tasks),
-    upsertPart(q, params, tables.tasks, (c) => c.tasks.upsert),
-    removePart(q, params, tables.timers, (c) => c.timers),
-    upsertPart(q, params, tables.timers, (c) => c.timers.upsert, clearLease),
-    removePart(q, params, tables.jobs, (c) => c.jobs),
-    upsertPart(q, params, tables.jobs, (c) => c.jobs.upsert, clearLease),
-    removePart(q, params, tables.subscriptions, (c) => c.subscriptions),
-    upsertPart(q, params, tables.subscriptions, (c) => c.subscriptions.upsert),
-    removePart(q, params, tables.startSubscriptions, (c) => c.startSubscriptions),
-    upsertPart(q, params, tables.startSubscriptions, (c) => c.startSubscriptions.upsert),
-    upsertPart(q, params, tables.history, (c) => c.history),
-    auditPart(q, params),
-  ];
-  const channelParam = params.next('text');
-  const payloadParam = params.next('text');
-  const text = `WITH ${parts.map((p) => p.cte).join(',\n  ')}
-SELECT ${q}.sopflow_finish_commit(
-  (SELECT u.id FROM instances_in u WHERE u.id NOT IN (SELECT id FROM instances_created UNION ALL SELECT id FROM instances_updated) ORDER BY u.id LIMIT 1),
-  (SELECT u.key FROM deployments_in u WHERE u.key NOT IN (SELECT key FROM deployments_created) ORDER BY u.key LIMIT 1),
-  ${channelParam}, ${payloadParam})`;
-  return {
-    statement: { name: `${name}_commit`, text },
-    values: (commit, notify) => [...parts.flatMap((p) => p.values(commit)), channel, notify],
-  };
+export class CommitStatements {
+  private readonly texts = new Map<number, string>();
+
+  constructor(
+    private readonly q: string,
+    private readonly prefix: string,
+    private readonly channel: string,
+  ) {}
+
+  /** The statement and its parameters for `commit`; undefined when there is nothing to write or send. */
+  for(commit: Commit, notify: string | null): { statement: Statement; values: unknown[] } | undefined {
+    let mask = 0;
+    const values: unknown[] = [];
+    PARTS.forEach((part, i) => {
+      const own = part.values(commit);
+      if (!own) return;
+      mask |= 1 << i;
+      values.push(...own);
+    });
+    if (mask === 0 && notify === null) return undefined;
+    values.push(this.channel, notify);
+    return { statement: { name: `${this.prefix}_commit_${mask.toString(36)}`, text: this.text(mask) }, values };
+  }
+
+  private text(mask: number): string {
+    let text = this.texts.get(mask);
+    if (text) return text;
+    const params = new Params();
+    const present = PARTS.filter((_, i) => mask & (1 << i));
+    const ctes = present.map((part) => part.cte(this.q, params));
+    const refused = (part: Part) => (present.includes(part) ? part.refused! : 'NULL::text');
+    text = `${ctes.length ? `WITH ${ctes.join(',\n  ')}\n` : ''}SELECT ${this.q}.sopflow_finish_commit(${refused(instancesPart)}, ${refused(deploymentsPart)}, ${params.next('text')}, ${params.next('text')})`;
+    this.texts.set(mask, text);
+    return text;
+  }
 }
