@@ -4,9 +4,13 @@ import { reportCommand, REPORT_HELP } from './commands/report.js';
 import { testCommand, TEST_HELP } from './commands/test.js';
 import { CliError, EXIT, type Io } from './io.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+import { validateCommand, VALIDATE_HELP } from './commands/validate.js';
+
+export { VERSION };
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
+  validate: { run: validateCommand, help: VALIDATE_HELP, summary: 'lint and soundness-check diagrams (stylish, json, junit, sarif, github)' },
   test: { run: testCommand, help: TEST_HELP, summary: 'run scenario files against their diagrams under virtual time' },
   report: { run: reportCommand, help: REPORT_HELP, summary: 'KPI report (table, json, csv, html)' },
   audit: { run: auditCommand, help: AUDIT_HELP, summary: 'verify or export the audit trail (jsonl, csv, xes)' },

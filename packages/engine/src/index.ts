@@ -14,6 +14,8 @@ export { parse, createModdle, DEFAULT_PARSE_LIMITS, type ParseOptions, type Pars
 export { compile, isActivity, type CompileOptions, type CompileResult } from './compile/compile.js';
 export type * from './compile/definition.js';
 export { ProcessRuntime } from './compile/ProcessRuntime.js';
+export { attr, childElements, collectPrefixes, extensionElements, NS, plainAttr, textOf, type Namespace, type Prefixes } from './compile/extensions.js';
+export { checkSla, type SlaCheckOptions } from './compile/checkSla.js';
 
 // expressions and time
 export { compileFeel, isFeel, toPlain, translateJuel, type CompiledFeel } from './feel/index.js';

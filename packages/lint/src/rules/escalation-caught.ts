@@ -2,6 +2,7 @@
  * Rule `escalation-caught`: every escalation thrown is caught somewhere.
  */
 import { escalationCodeOf, escalationDefinitionOf, isEscalationCaught } from '../model/escalations.js';
+import { isDocumentedExternal } from '../model/messages.js';
 import { reportOn } from '../model/report.js';
 import { slaRules } from '../model/slaRules.js';
 import { is, isExecuted } from '../model/tree.js';
@@ -27,6 +28,8 @@ function checkThrowEvent(node: ModdleElement, reporter: Reporter): void {
   const definition = escalationDefinitionOf(node);
   const code = definition ? escalationCodeOf(definition) : undefined;
   if (code === undefined || isEscalationCaught(node, code)) return;
+  // Raised for people or systems outside the process on purpose: its escalation says so.
+  if (isDocumentedExternal(definition?.escalationRef)) return;
   reportOn(
     reporter,
     node.id,
@@ -42,7 +45,9 @@ function checkThrowEvent(node: ModdleElement, reporter: Reporter): void {
  * is caught: by an escalation boundary event on the thrower or on an
  * enclosing sub-process, or by an escalation event sub-process on the way
  * out. An uncaught escalation is legal (the engine records it and the case
- * goes on), so `recommended` sets this rule to `warn`. Escalations leaving
+ * goes on), so `recommended` sets this rule to `warn`. An escalation meant
+ * for people or systems outside the process says so: its `bpmn:escalation`
+ * has a `bpmn:documentation` containing the word "external". Escalations leaving
  * the process for a calling process are not followed. Elements of processes
  * marked `isExecutable="false"` are not checked.
  */
