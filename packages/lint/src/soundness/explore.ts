@@ -111,14 +111,14 @@ export function follow(model: Model, tables: ReachTables, outcome: Outcome, know
 }
 
 /** The initial markings: one per process start event and set of flows it may take. */
-function initialMarkings(model: Model): Array<{ state: Instance; label: string[]; entered: number }> {
-  const out: Array<{ state: Instance; label: string[]; entered: number }> = [];
+function initialMarkings(model: Model): Array<{ state: Instance; label: string[]; entered: number; flows: number[] }> {
+  const out: Array<{ state: Instance; label: string[]; entered: number; flows: number[] }> = [];
   model.starts.forEach((start, i) => {
     const node = model.nodes[start];
     const triggered = i > 0 || node.def.event?.kind !== 'none';
     node.choices.forEach((flows, choice) => {
       const root: Draft = { node: ROOT, tokens: flows.slice(), children: [] };
-      out.push({ state: freeze(root), label: [...(triggered ? [node.id] : []), ...node.choiceIds[choice]], entered: start });
+      out.push({ state: freeze(root), label: [...(triggered ? [node.id] : []), ...node.choiceIds[choice]], entered: start, flows });
     });
   });
   return out;
@@ -186,6 +186,7 @@ export function explore(model: Model, tables: ReachTables, maxStates: number, ma
 
   for (const initial of initialMarkings(model)) {
     g.entered[initial.entered] = 1;
+    for (const f of initial.flows) g.taken[f] = 1;
     if (add(initial.state, -1, initial.label) < 0) break;
   }
 
