@@ -178,6 +178,7 @@ export class SqliteStore implements Store {
 
   // ================================================================ deployments and instances
 
+  /** One deployment by key (`process:version`). */
   async getDeployment(key: string): Promise<DeploymentRecord | undefined> {
     return this.deployment(key);
   }
@@ -204,36 +205,43 @@ export class SqliteStore implements Store {
     return record;
   }
 
+  /** Every deployment without XML and definition, in deployment order. */
   async listDeployments(): Promise<Array<Omit<DeploymentRecord, 'xml' | 'definition'>>> {
     return (this.s.listDeployments.all() as Row[]).map(deploymentSummary);
   }
 
+  /** One instance with its state, as last committed. */
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
     const row = this.s.getInstance.get(id) as Row | undefined;
     return row && instanceFromRow(row);
   }
 
+  /** Instances (without state) matching every given filter, in creation order, paged. */
   async findInstances(query: InstanceQuery): Promise<Page<Omit<InstanceRecord, 'state'>>> {
     return this.page(instanceQuery(query), instanceSummary);
   }
 
   // ================================================================ tasks and subscriptions
 
+  /** One open task. */
   async getTask(id: string): Promise<TaskRow | undefined> {
     const row = this.s.getTask.get(id) as Row | undefined;
     return row && taskFromRow(row);
   }
 
+  /** Open tasks matching every given filter, oldest first (created, then id), paged. */
   async findTasks(query: TaskQuery): Promise<Page<TaskRow>> {
     return this.page(taskQuery(query), taskFromRow);
   }
 
+  /** Waiting catches of a message or signal: any key when `key` is omitted, only key-less ones for `null`. */
   async findSubscriptions(kind: 'message' | 'signal', name: string, key?: string | null): Promise<SubscriptionRow[]> {
     const s = this.s;
     const rows = key === undefined ? s.subscriptionsByName.all(kind, name) : key === null ? s.subscriptionsWithoutKey.all(kind, name) : s.subscriptionsByKey.all(kind, name, key);
     return (rows as Row[]).map(subscriptionFromRow);
   }
 
+  /** Message or signal start events of deployed definitions, by name. */
   async findStartSubscriptions(kind: 'message' | 'signal', name: string): Promise<StartSubscriptionRow[]> {
     return (this.s.startSubscriptionsByName.all(kind, name) as Row[]).map(startSubscriptionFromRow);
   }
@@ -256,10 +264,12 @@ export class SqliteStore implements Store {
     return rows.map(timerFromRow);
   }
 
+  /** When the next timer becomes available: the smallest of each timer's due time or lease end. */
   async nextTimerDue(): Promise<number | undefined> {
     return (this.s.nextTimerDue.get() as number | null) ?? undefined;
   }
 
+  /** One timer, without lease columns. */
   async getTimer(id: string): Promise<TimerRow | undefined> {
     const row = this.s.getTimer.get(id) as Row | undefined;
     return row && timerFromRow(row);
@@ -281,11 +291,13 @@ export class SqliteStore implements Store {
     return rows.map(jobFromRow);
   }
 
+  /** When the next job of these types (all when omitted) becomes available: due time or lease end. */
   async nextJobDue(types?: string[]): Promise<number | undefined> {
     const due = types === undefined ? this.s.nextJobDue.get() : this.s.nextJobDueOfTypes.get(JSON.stringify(types));
     return (due as number | null) ?? undefined;
   }
 
+  /** One job with its lease, if leased. */
   async getJob(id: string): Promise<(JobRow & { lockedBy?: string; lockedUntil?: number }) | undefined> {
     const row = this.s.getJob.get(id) as Row | undefined;
     if (!row) return undefined;
@@ -298,14 +310,17 @@ export class SqliteStore implements Store {
 
   // ================================================================ audit, history, reports
 
+  /** Audit events matching every given filter, by (time, instance, seq) or the reverse, paged. */
   async queryAudit(query: AuditQuery): Promise<Page<AuditEvent>> {
     return this.page(auditQuery(query), auditFromRow);
   }
 
+  /** Every event of one chain (instance, or `process:<id>`) in chain order. */
   async auditTrail(chainId: string): Promise<AuditEvent[]> {
     return (this.s.auditTrail.all(chainId) as Row[]).map(auditFromRow);
   }
 
+  /** Activity executions matching every given filter, by (start, id), paged. */
   async findActivities(query: ActivityQuery): Promise<Page<ActivityRecord>> {
     return this.page(activityQuery(query), activityFromRow);
   }

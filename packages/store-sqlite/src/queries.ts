@@ -101,8 +101,9 @@ export function instanceQuery(query: InstanceQuery): PagedQuery {
   return f.paged(SELECT.INSTANCE.replace(/,\s*state$/, ''), 'instances', 'rowid', query);
 }
 
-/** Event types and the actor left out of the partial audit indexes (see schema.ts). */
+/** Event types left out of the partial index audit_by_type (see schema.ts). */
 export const UNINDEXED_AUDIT_TYPES = ['node.entered', 'node.left'];
+/** The actor left out of the partial index audit_by_actor. */
 export const UNINDEXED_AUDIT_ACTOR = 'system';
 
 /**

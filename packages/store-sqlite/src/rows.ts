@@ -21,13 +21,14 @@ export type Row = Record<string, unknown>;
 
 const nul = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
-/** Copies `row[column]` to `target[field]` unless it is NULL. */
+/** Sets `target[field]` unless the column value is NULL. */
 function opt<T extends object>(target: T, field: string, value: unknown): void {
   if (value !== null && value !== undefined) (target as Record<string, unknown>)[field] = value;
 }
 
 // ---------------------------------------------------------------- deployments
 
+/** SQL parameters of a deployment. */
 export function deploymentParams(d: DeploymentRecord) {
   return {
     key: d.key,
@@ -41,18 +42,21 @@ export function deploymentParams(d: DeploymentRecord) {
   };
 }
 
+/** A deployment row without its XML and definition. */
 export function deploymentSummary(row: Row): Omit<DeploymentRecord, 'xml' | 'definition'> {
   const d = { key: row.key, processId: row.process_id, version: row.version, deployedAt: row.deployed_at, checksum: row.checksum } as Omit<DeploymentRecord, 'xml' | 'definition'>;
   opt(d, 'name', row.name);
   return d;
 }
 
+/** A whole deployment record (definition parsed). */
 export function deploymentFromRow(row: Row): DeploymentRecord {
   return { ...deploymentSummary(row), xml: row.xml as string, definition: JSON.parse(row.definition as string) };
 }
 
 // ---------------------------------------------------------------- instances
 
+/** SQL parameters of an instance (state as JSON). */
 export function instanceParams(r: InstanceRecord) {
   return {
     id: r.id,
@@ -73,6 +77,7 @@ export function instanceParams(r: InstanceRecord) {
   };
 }
 
+/** An instance row without its state. */
 export function instanceSummary(row: Row): Omit<InstanceRecord, 'state'> {
   const r = {
     id: row.id,
@@ -93,12 +98,14 @@ export function instanceSummary(row: Row): Omit<InstanceRecord, 'state'> {
   return r;
 }
 
+/** A whole instance record (state parsed). */
 export function instanceFromRow(row: Row): InstanceRecord {
   return { ...instanceSummary(row), state: JSON.parse(row.state as string) };
 }
 
 // ---------------------------------------------------------------- tasks
 
+/** SQL parameters of a task (candidate lists as JSON). */
 export function taskParams(t: TaskRow) {
   return {
     id: t.id,
@@ -118,6 +125,7 @@ export function taskParams(t: TaskRow) {
   };
 }
 
+/** A task row as the engine sees it. */
 export function taskFromRow(row: Row): TaskRow {
   const t = {
     id: row.id,
@@ -140,10 +148,12 @@ export function taskFromRow(row: Row): TaskRow {
 
 // ---------------------------------------------------------------- timers and jobs
 
+/** SQL parameters of a timer (its lease columns are not among them: an upsert drops the lease). */
 export function timerParams(t: TimerRow) {
   return { id: t.id, due: t.due, instance_id: nul(t.instanceId), definition: t.definition, node: t.node, fired: nul(t.fired) };
 }
 
+/** A timer row, without lease columns. */
 export function timerFromRow(row: Row): TimerRow {
   const t = { id: row.id, due: row.due, definition: row.definition, node: row.node } as TimerRow;
   opt(t, 'instanceId', row.instance_id);
@@ -151,6 +161,7 @@ export function timerFromRow(row: Row): TimerRow {
   return t;
 }
 
+/** SQL parameters of a job (variables as JSON; no lease columns). */
 export function jobParams(j: JobRow) {
   return {
     id: j.id,
@@ -166,6 +177,7 @@ export function jobParams(j: JobRow) {
   };
 }
 
+/** A job row, without lease columns. */
 export function jobFromRow(row: Row): JobRow {
   return {
     id: row.id as string,
@@ -183,18 +195,22 @@ export function jobFromRow(row: Row): JobRow {
 
 // ---------------------------------------------------------------- subscriptions
 
+/** SQL parameters of a message or signal subscription. */
 export function subscriptionParams(s: SubscriptionRow) {
   return { id: s.id, instance_id: s.instanceId, kind: s.kind, name: s.name, key: s.key };
 }
 
+/** A subscription row (a missing correlation key stays null). */
 export function subscriptionFromRow(row: Row): SubscriptionRow {
   return { id: row.id as string, instanceId: row.instance_id as string, kind: row.kind as SubscriptionRow['kind'], name: row.name as string, key: row.key as string | null };
 }
 
+/** SQL parameters of a start subscription. */
 export function startSubscriptionParams(s: StartSubscriptionRow) {
   return { id: s.id, kind: s.kind, name: s.name, process_id: s.processId, definition: s.definition, node: s.node };
 }
 
+/** A start subscription row. */
 export function startSubscriptionFromRow(row: Row): StartSubscriptionRow {
   return {
     id: row.id as string,
@@ -208,6 +224,7 @@ export function startSubscriptionFromRow(row: Row): StartSubscriptionRow {
 
 // ---------------------------------------------------------------- audit
 
+/** SQL parameters of an audit event (data as JSON). */
 export function auditParams(e: AuditEvent) {
   return {
     instance_id: e.instanceId,
@@ -226,6 +243,7 @@ export function auditParams(e: AuditEvent) {
   };
 }
 
+/** An audit event exactly as it was appended. */
 export function auditFromRow(row: Row): AuditEvent {
   const e = {
     instanceId: row.instance_id,
@@ -247,6 +265,7 @@ export function auditFromRow(row: Row): AuditEvent {
 
 // ---------------------------------------------------------------- history
 
+/** SQL parameters of an activity execution (slaMet as 0/1). */
 export function activityParams(a: ActivityRecord) {
   return {
     id: a.id,
@@ -275,6 +294,7 @@ export function activityParams(a: ActivityRecord) {
   };
 }
 
+/** An activity execution (history row). */
 export function activityFromRow(row: Row): ActivityRecord {
   const a = {
     id: row.id,

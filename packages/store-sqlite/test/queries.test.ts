@@ -48,6 +48,20 @@ describe('query plans', () => {
     expect(steps).toEqual(['SEARCH audit USING INDEX audit_by_business_key (business_key=?)']);
   });
 
+  it.each<[string, Parameters<typeof auditQuery>[0], string]>([
+    ['a rarer type', { types: ['task.completed', 'sla.breached'] }, 'audit_by_type'],
+    ['a person', { actor: 'ann' }, 'audit_by_actor'],
+    ['a token movement type', { types: ['node.entered'] }, 'audit_by_time'],
+    ['the system actor', { actor: 'system' }, 'audit_by_time'],
+  ])('should look audit events of %s up in the index that holds them', (_, query, index) => {
+    // given
+    const { items, params } = auditQuery(query);
+    // when
+    const steps = plan(items, params);
+    // then
+    expect(steps[0]).toContain(`INDEX ${index}`);
+  });
+
   it('should find due timers and the next wake-up time from indexes', () => {
     // given
     const store = openSqliteStore(':memory:');

@@ -149,6 +149,24 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('should find audit events of every type and actor, in or out of the partial indexes', async () => {
+    // given
+    const store = openSqliteStore(tempFile());
+    const e = (seq: number, type: string, actor: string): AuditEvent => ({
+      instanceId: 'i1', seq, time: T0 + seq, type, actor, processId: 'p', version: 1, node: 'n', data: {}, prevHash: `${seq - 1}`, hash: `${seq}`,
+    });
+    await store.commit(commit({ audit: [e(1, 'node.entered', 'system'), e(2, 'task.created', 'system'), e(3, 'task.completed', 'ann'), e(4, 'node.left', 'ann')] }));
+    const seqs = async (query: Parameters<typeof store.queryAudit>[0]) => (await store.queryAudit(query)).items.map((x) => x.seq);
+    // then
+    expect(await seqs({ types: ['node.entered', 'node.left'] })).toEqual([1, 4]);
+    expect(await seqs({ types: ['task.created', 'task.completed'] })).toEqual([2, 3]);
+    expect(await seqs({ types: ['node.left', 'task.created'] })).toEqual([2, 4]);
+    expect(await seqs({ actor: 'system' })).toEqual([1, 2]);
+    expect(await seqs({ actor: 'ann', types: ['node.left'] })).toEqual([4]);
+    expect(await seqs({ actor: 'ann', order: 'desc' })).toEqual([4, 3]);
+    await store.close();
+  });
+
   it('should read a file opened read-only and refuse to write to it', async () => {
     // given
     const path = tempFile();
