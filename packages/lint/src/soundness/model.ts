@@ -37,6 +37,7 @@ export type Catch =
   | { via: 'boundary'; node: number; host: number; interrupting: boolean }
   | { via: 'eventSub'; node: number; evsub: number; scope: number; interrupting: boolean };
 
+/** A flow node as the exploration sees it. */
 export interface NodeInfo {
   index: number;
   id: string;
@@ -65,6 +66,7 @@ export interface NodeInfo {
   linkTarget?: number;
 }
 
+/** A scope (the process, a sub-process, an event sub-process) as the exploration sees it. */
 export interface ScopeInfo {
   owner: number;
   /** The start event a token enters by (none start; an event sub-process's triggered start). */

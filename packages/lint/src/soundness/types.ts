@@ -47,5 +47,7 @@ export interface SoundnessReport {
   findings: Finding[];
 }
 
+/** Default `maxStates`. */
 export const DEFAULT_MAX_STATES = 100_000;
+/** Default `maxTokensPerPlace`. */
 export const DEFAULT_MAX_TOKENS_PER_PLACE = 3;
