@@ -394,3 +394,15 @@ describe('deployment', () => {
     expect((await engine.instance(old.id)).version).toBe(1);
   });
 });
+
+describe('escalation throw caught by an interrupting event sub-process', () => {
+  it('should stop the throwing token: only the event sub-process goes on', async () => {
+    // given
+    const { engine, openTasks, trail } = await setup('event-subprocess.escalation-interrupting');
+    // when
+    const instance = await engine.start('esc-evsub');
+    // then
+    expect(await openTasks(instance.id)).toEqual(['takeOver']);
+    expect(await trail(instance.id, 'node.entered')).not.toContain('next');
+  });
+});

@@ -129,3 +129,18 @@ describe('sequence flows and gateways', () => {
     expect((await trail(instance.id, 'node.entered')).filter((n) => n === 'fork')).toHaveLength(2);
   });
 });
+
+describe('nested inclusive joins', () => {
+  it('should fire an outer OR-join once when an inner OR-join feeds it (T1, T3, T2 order)', async () => {
+    // given
+    const { engine, complete, trail } = await setup('gateway-inclusive.nested');
+    const instance = await engine.start('or-nested');
+    // when
+    await complete(instance.id, 't1');
+    await complete(instance.id, 't3');
+    await complete(instance.id, 't2');
+    // then
+    expect(await trail(instance.id, 'gateway.joined')).toEqual(['innerJoin', 'outerJoin']);
+    expect((await engine.tasks({ instanceId: instance.id })).items.map((t) => t.node)).toEqual(['after']);
+  });
+});

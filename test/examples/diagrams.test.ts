@@ -480,8 +480,8 @@ describe('policy encoded in the diagrams', () => {
         mismatches = feel(count, mismatches === undefined ? {} : { mismatches });
         outcomes.push(route(d, 'Gateway_RecheckAllowed', { mismatches }));
       }
-      expect(outcomes).toEqual(['Task_Recheck', 'Task_Recheck', 'EndEvent_PackingIncident']);
-      expect(node('EndEvent_PackingIncident').eventDefinitions[0].errorRef.errorCode).toBe('PACKING_MISMATCH');
+      expect(outcomes).toEqual(['Task_Recheck', 'Task_Recheck', 'Task_HandlePackingIncident']);
+      expect(sop(node('Task_HandlePackingIncident'), 'candidateGroups')).toBe('warehouse-lead');
       expect(route(d, 'Gateway_CheckResult', { checkResult: 'match' })).toBe('Task_Ship');
     });
 

@@ -30,3 +30,4 @@ export type {
   RuleSetting,
   RuleSeverity,
 } from './types.js';
+export * from './soundness/index.js';

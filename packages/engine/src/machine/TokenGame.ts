@@ -632,7 +632,9 @@ export class TokenGame {
       this.consumeJoin(node, scope, filled);
       this.record('gateway.joined', node, { flows: filled });
       this.push({ t: 'leave', node: node.id, scope });
+      // One at a time: the token this join releases may be upstream of the next one.
       fired = true;
+      break;
     }
     return fired;
   }
@@ -709,9 +711,9 @@ export class TokenGame {
         break;
       case 'escalation':
         this.record('node.left', node);
-        // A caught interrupting escalation may cancel this very scope: continue only if it lives.
-        this.throwEscalation(node.event!.escalationCode!, scope, undefined, node, {});
-        if (!this.s.scopes[scope]) return;
+        // An interrupting catch (a boundary on an enclosing activity, or an event
+        // sub-process of an enclosing scope) withdraws this token: it goes no further.
+        if (this.throwEscalation(node.event!.escalationCode!, scope, undefined, node, {}) === 'interrupted') return;
         this.leave(node.id, scope);
         return;
       case 'link': {
@@ -1577,24 +1579,31 @@ export class TokenGame {
     this.raiseIncident('uncaught-error', node.id, text, park.id, null);
   }
 
-  /** Throws a BPMN escalation; uncaught escalations are recorded and the case goes on. */
-  private throwEscalation(code: string, scope: string, thrower: Exec | undefined, node: NodeDef, vars: Variables): void {
+  /**
+   * Throws a BPMN escalation; uncaught escalations are recorded and the case
+   * goes on. Returns `interrupted` when an interrupting catch took the
+   * thrower's scope (the throwing token must stop there).
+   */
+  private throwEscalation(code: string, scope: string, thrower: Exec | undefined, node: NodeDef, vars: Variables): 'interrupted' | 'continues' {
     this.record('escalation.thrown', node, { code });
     this.emit('escalation.thrown', node, { code });
     const caught = this.findCatch('escalation', code, scope, thrower);
     if (caught) {
-      this.record('escalation.caught', this.rt.node(caught.node), { code });
-      if (caught.via === 'boundary') this.fireBoundary(this.rt.node(caught.node), caught.host!, vars);
-      else this.startEventSub(this.rt.node(caught.node), caught.scope!, vars);
-      return;
+      const catcher = this.rt.node(caught.node);
+      this.record('escalation.caught', catcher, { code });
+      if (caught.via === 'boundary') this.fireBoundary(catcher, caught.host!, vars);
+      else this.startEventSub(catcher, caught.scope!, vars);
+      const interrupting = caught.via === 'boundary' ? catcher.cancelActivity !== false : catcher.interrupting !== false;
+      return interrupting ? 'interrupted' : 'continues';
     }
     if (this.s.parent) {
       this.record('escalation.propagated', node, { code });
       this.effects.push({ type: 'parent.notify', parent: this.s.parent, outcome: 'escalation', code, variables: vars });
-      return;
+      return 'continues';
     }
     this.record('escalation.uncaught', node, { code });
     this.emit('escalation.uncaught', node, { code });
+    return 'continues';
   }
 
   private findCatch(
