@@ -107,8 +107,13 @@ interface Run {
   stepsPerSecond: number;
   p50: number;
   p99: number;
-  workerCpu: number;
-  dbCpu: number | undefined;
+  /** CPU ms per committed step: all workers together, and the PostgreSQL processes. */
+  workerCpuPerStep: number;
+  dbCpuPerStep: number | undefined;
+  /** Cores busy on average (workers + PostgreSQL). */
+  cores: number;
+  /** 1-minute load average when the run started. */
+  load: number;
 }
 
 async function run(workers: number, cases: number): Promise<Run> {
@@ -131,6 +136,7 @@ async function run(workers: number, cases: number): Promise<Run> {
       child.on('exit', (code) => (code ? reject(new Error(`worker exited with ${code}`)) : undefined));
     }));
     await Promise.all(ready);
+    const load = os.loadavg()[0];
     const dbBefore = postgresCpuMs();
     for (const child of children) child.send('go');
     const results = await Promise.all(done);
@@ -139,14 +145,18 @@ async function run(workers: number, cases: number): Promise<Run> {
     const end = Math.max(...results.map((r) => r.endedAt));
     const wall = end - start;
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const steps = results.reduce((n, r) => n + r.steps, 0);
+    const workerCpu = results.reduce((n, r) => n + r.cpuMs, 0);
+    const dbCpu = dbBefore !== undefined && dbAfter !== undefined ? dbAfter - dbBefore : undefined;
     return {
       workers,
-      stepsPerSecond: (results.reduce((n, r) => n + r.steps, 0) / wall) * 1000,
+      stepsPerSecond: (steps / wall) * 1000,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
-      // CPU used ÷ wall time: 1.0 = one core busy all the time
-      workerCpu: results.reduce((n, r) => n + r.cpuMs, 0) / wall,
-      dbCpu: dbBefore !== undefined && dbAfter !== undefined ? (dbAfter - dbBefore) / wall : undefined,
+      workerCpuPerStep: workerCpu / steps,
+      dbCpuPerStep: dbCpu === undefined ? undefined : dbCpu / steps,
+      cores: (workerCpu + (dbCpu ?? 0)) / wall,
+      load,
     };
   } finally {
     const client = new pg.Client({ connectionString: PG_URL });
@@ -196,12 +206,13 @@ async function main(): Promise<void> {
   }
   console.log(`# load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const base = best.get(counts[0])!.stepsPerSecond;
-  console.log('\n| workers | committed steps/s | × 1 worker | step latency p50 / p99 (ms) | worker CPU (cores) | PostgreSQL CPU (cores) |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('\n| workers | committed steps/s | × 1 worker | step latency p50 / p99 (ms) | CPU ms per step: workers / PostgreSQL | cores busy | load at start |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const workers of counts) {
     const r = best.get(workers)!;
+    const db = r.dbCpuPerStep === undefined ? 'n/a' : r.dbCpuPerStep.toFixed(2);
     console.log(
-      `| ${workers} | ${r.stepsPerSecond.toFixed(0)} | ${(r.stepsPerSecond / base).toFixed(2)} | ${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} | ${r.workerCpu.toFixed(2)} | ${r.dbCpu === undefined ? 'n/a' : r.dbCpu.toFixed(2)} |`,
+      `| ${workers} | ${r.stepsPerSecond.toFixed(0)} | ${(r.stepsPerSecond / base).toFixed(2)} | ${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} | ${r.workerCpuPerStep.toFixed(2)} / ${db} | ${r.cores.toFixed(2)} | ${r.load.toFixed(1)} |`,
     );
   }
 }

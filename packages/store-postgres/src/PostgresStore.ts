@@ -26,7 +26,7 @@ import {
 import * as tables from './columns.js';
 import { columnList, fromRow } from './columns.js';
 import { CommitStatements } from './commitSql.js';
-import { UnstorableTextError } from './errors.js';
+import { DeploymentConflictError, UnstorableTextError } from './errors.js';
 import { ChannelListener } from './listen.js';
 import { SCHEMA_VERSION } from './migrations.js';
 import { report } from './reportSql.js';
@@ -41,18 +41,6 @@ export interface PostgresStoreParts {
   ownsPool: boolean;
   /** A new, unconnected client for the LISTEN connection. */
   listenClient: () => pg.Client;
-}
-
-/**
- * A deployment key was committed concurrently by another worker: two
- * workers deployed a new version of the same process at once. Deploy again
- * (unchanged XML is then recognised and nothing new is stored).
- */
-export class DeploymentConflictError extends ConcurrencyConflictError {
-  constructor(key: string) {
-    super(key, 0, undefined);
-    this.message = `Deployment '${key}' was committed concurrently by another worker; deploy again (unchanged XML is then a no-op).`;
-  }
 }
 
 /** Builds `WHERE` clauses with numbered parameters. */

@@ -1,4 +1,4 @@
-import { SopflowError } from '@sopflow/engine';
+import { ConcurrencyConflictError, SopflowError } from '@sopflow/engine';
 
 /**
  * The database schema was migrated by a newer @sopflow/store-postgres than
@@ -25,5 +25,17 @@ export class SchemaTooNewError extends SopflowError {
 export class UnstorableTextError extends SopflowError {
   constructor(cause: string) {
     super('store.invalid-text', `PostgreSQL cannot store text containing U+0000 (NUL) in an id, key, name or other text field; nothing was committed. (${cause})`, { cause });
+  }
+}
+
+/**
+ * A deployment key was committed concurrently by another worker: two
+ * workers deployed a new version of the same process at once. Deploy again
+ * (unchanged XML is then recognised and nothing new is stored).
+ */
+export class DeploymentConflictError extends ConcurrencyConflictError {
+  constructor(key: string) {
+    super(key, 0, undefined);
+    this.message = `Deployment '${key}' was committed concurrently by another worker; deploy again (unchanged XML is then a no-op).`;
   }
 }

@@ -5,6 +5,6 @@
  * `FOR UPDATE SKIP LOCKED`, LISTEN/NOTIFY wake-ups, KPI reports in SQL.
  */
 export { createPostgresStore, type PostgresStoreOptions } from './createPostgresStore.js';
-export { DeploymentConflictError, PostgresStore, type PostgresStoreParts } from './PostgresStore.js';
-export { SchemaTooNewError, UnstorableTextError } from './errors.js';
+export { PostgresStore, type PostgresStoreParts } from './PostgresStore.js';
+export { DeploymentConflictError, SchemaTooNewError, UnstorableTextError } from './errors.js';
 export { migrate, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, NotFoundError, VirtualClock, type Engine, type EngineOptions, type JobHandler } from '@sopflow/engine';
+import { ConcurrencyConflictError, createEngine, NotFoundError, VirtualClock, type Engine, type EngineOptions, type JobHandler } from '@sopflow/engine';
+import { DeploymentConflictError } from '@sopflow/store-postgres';
 import { barrier, gate, instrument } from './instrument.js';
 import { pgUnavailable, randomSchema, testStores } from './support.js';
 
@@ -13,14 +14,15 @@ describe.skipIf(pgUnavailable)('several workers on one database', () => {
   const stores = testStores();
   afterEach(() => stores.cleanup());
 
+  async function worker(schema: string, workerId: string, options: Partial<EngineOptions> = {}) {
+    const { store, probe } = instrument(await stores.open(schema, { poolSize: 3 }));
+    const clock = new VirtualClock(T0);
+    const engine = stores.track(createEngine({ store, clock, workerId, ...options }));
+    return { engine, clock, probe };
+  }
+
   async function workers(options: Partial<EngineOptions> = {}, schema = randomSchema()) {
-    const make = async (workerId: string) => {
-      const { store, probe } = instrument(await stores.open(schema, { poolSize: 3 }));
-      const clock = new VirtualClock(T0);
-      const engine = stores.track(createEngine({ store, clock, workerId, ...options }));
-      return { engine, clock, probe };
-    };
-    return { a: await make('worker-a'), b: await make('worker-b'), schema };
+    return { a: await worker(schema, 'worker-a', options), b: await worker(schema, 'worker-b', options) };
   }
 
   async function count(engine: Engine, instanceId: string, type: string): Promise<number> {
@@ -50,6 +52,27 @@ describe.skipIf(pgUnavailable)('several workers on one database', () => {
     expect(await b.engine.audit.verify(id)).toEqual({ ok: true, checked: 1, problems: [] });
   });
 
+  it('should keep one version when two workers deploy the same new diagram at the same moment; the loser deploys again', async () => {
+    // given: both workers have computed version 1 before either commits
+    const { a, b } = await workers();
+    const both = barrier(2);
+    a.probe.beforeNextCommit = both;
+    b.probe.beforeNextCommit = both;
+    // when
+    const results = await Promise.allSettled([a.engine.deploy(fixture('race.two-tasks.bpmn')), b.engine.deploy(fixture('race.two-tasks.bpmn'))]);
+    // then
+    const loserIndex = results.findIndex((r) => r.status === 'rejected');
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const loser = (results[loserIndex] as PromiseRejectedResult).reason;
+    expect(loser).toBeInstanceOf(DeploymentConflictError);
+    expect(loser).toBeInstanceOf(ConcurrencyConflictError);
+    expect(loser).toMatchObject({ code: 'store.conflict' });
+    const again = await [a, b][loserIndex].engine.deploy(fixture('race.two-tasks.bpmn'));
+    expect(again.processes).toEqual([expect.objectContaining({ key: 'twoTasks:1', created: false })]);
+    expect((await a.engine.store.listDeployments()).map((d) => d.key)).toEqual(['twoTasks:1']);
+    expect(await a.engine.store.auditTrail('process:twoTasks')).toHaveLength(1);
+  });
+
   it('should fire each of many due timers once when two workers wake for them together', async () => {
     // given: 300 instances waiting an hour (more than one batch of 256), started by a worker without a scheduler
     const schema = randomSchema();
@@ -75,10 +98,12 @@ describe.skipIf(pgUnavailable)('several workers on one database', () => {
   });
 
   it('should fire a timer once when its lease runs out while the first worker is still firing it', async () => {
-    // given
-    const { a, b } = await workers({ leaseMs: 60_000 });
+    // given: B starts after the timer exists, so it has armed for it (not relying on NOTIFY under a virtual clock)
+    const schema = randomSchema();
+    const a = await worker(schema, 'worker-a', { leaseMs: 60_000 });
     await a.engine.deploy(fixture('race.timer.bpmn'));
     const { id } = await a.engine.start('waitThenWork');
+    const b = await worker(schema, 'worker-b', { leaseMs: 60_000 });
     await Promise.all([a.engine.idle(), b.engine.idle()]);
     // worker A leases the timer, builds the step, and stalls before committing it
     const stall = gate();
@@ -112,15 +137,11 @@ describe.skipIf(pgUnavailable)('several workers on one database', () => {
       return { chargeId: charges.get(job.idempotencyKey) };
     };
     const schema = randomSchema();
-    const { store: storeA, probe: probeA } = instrument(await stores.open(schema));
-    const clockA = new VirtualClock(T0);
-    const a = stores.track(createEngine({ store: storeA, clock: clockA, workerId: 'worker-a', leaseMs: 60_000, handlers: { charge } }));
+    const { engine: a, probe: probeA } = await worker(schema, 'worker-a', { leaseMs: 60_000, handlers: { charge } });
     await a.deploy(fixture('race.job.bpmn'));
     const { id } = await a.start('charge');
     await stall.arrived;
-    const { store: storeB, probe: probeB } = instrument(await stores.open(schema));
-    const clockB = new VirtualClock(T0);
-    const b = stores.track(createEngine({ store: storeB, clock: clockB, workerId: 'worker-b', leaseMs: 60_000, handlers: { charge } }));
+    const { engine: b, probe: probeB, clock: clockB } = await worker(schema, 'worker-b', { leaseMs: 60_000, handlers: { charge } });
     await b.idle();
     // when: A's lease runs out on B's clock; B runs the job and commits; then A's run finishes
     await clockB.advance('PT1M');
