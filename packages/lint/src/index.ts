@@ -15,7 +15,7 @@ export type { ExecutableConfig } from './rules/executable.js';
 
 // resolving and linting
 export { createResolver, type ResolverOptions } from './resolver/createResolver.js';
-export { lintDefinitions, resolveLintConfig, type LintFinding, type LintOptions } from './lintDefinitions.js';
+export { linkFlows, lintDefinitions, resolveLintConfig, type LintFinding, type LintOptions } from './lintDefinitions.js';
 
 // types
 export type {

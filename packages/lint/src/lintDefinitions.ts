@@ -100,8 +100,36 @@ export async function lintDefinitions(
 ): Promise<LintFinding[]> {
   const resolver = options.resolver ?? createResolver();
   const resolved = await resolveLintConfig(config, { ...options, resolver });
+  linkFlows(definitions);
   const results = await new Linter({ resolver }).lint(definitions, resolved);
   return flatten(definitions, results);
+}
+
+/**
+ * BPMN allows omitting a flow node's `incoming`/`outgoing` lists (the
+ * sequence flows' source/target say it all); bpmn-js writes them, generated
+ * diagrams often do not, and bpmnlint's rules read them. Fill them in from
+ * the flows, as bpmn-js's importer does, so such diagrams are not reported
+ * as disconnected. Iterative over containers; changes only missing links.
+ */
+export function linkFlows(definitions: ModdleElement): void {
+  const stack: ModdleElement[] = [...(definitions?.rootElements ?? [])];
+  while (stack.length) {
+    const container = stack.pop()!;
+    for (const element of container?.flowElements ?? []) {
+      if (element.flowElements) stack.push(element);
+      if (element.$type !== 'bpmn:SequenceFlow') continue;
+      const { sourceRef: source, targetRef: target } = element;
+      if (source) {
+        source.outgoing ??= [];
+        if (!source.outgoing.includes(element)) source.outgoing.push(element);
+      }
+      if (target) {
+        target.incoming ??= [];
+        if (!target.incoming.includes(element)) target.incoming.push(element);
+      }
+    }
+  }
 }
 
 /**
