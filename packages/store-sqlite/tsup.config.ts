@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // import.meta.url in the CommonJS build (the checkpoint worker locates better-sqlite3 with it)
+  shims: true,
 });

@@ -29,7 +29,8 @@ import {
   type TimerRow,
 } from '@sopflow/engine';
 import { ReadonlyStoreError } from './errors.js';
-import { openDatabase, type SqliteStoreOptions } from './openDatabase.js';
+import { Checkpointer } from './Checkpointer.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_CHECKPOINT_INTERVAL_MS, openDatabase, type SqliteStoreOptions } from './openDatabase.js';
 import { activityQuery, auditQuery, instanceQuery, taskQuery, type PagedQuery } from './queries.js';
 import { activityKpiSql, assembleReport, instanceKpiSql, type ActivityGrouping } from './reportSql.js';
 import {
@@ -75,6 +76,7 @@ export class SqliteStore implements Store {
   private readonly snapshot: <T>(read: () => T) => T;
   /** Parsed deployments by key: a key's record never changes once committed (see latestDeployment). */
   private readonly deployments = new Map<string, DeploymentRecord>();
+  private readonly checkpointer: Checkpointer | undefined;
 
   /**
    * Opens the file (see {@link openSqliteStore}).
@@ -98,6 +100,10 @@ export class SqliteStore implements Store {
     this.acquireJobsTx = (options) => jobsTx.immediate(options);
     const snapshotTx = this.db.transaction((read: () => unknown) => read());
     this.snapshot = <T>(read: () => T) => snapshotTx.deferred(read) as T;
+    const interval = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    if (!this.readonly && interval > 0 && this.db.pragma('journal_mode', { simple: true }) === 'wal') {
+      this.checkpointer = new Checkpointer({ path, intervalMs: interval, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    }
   }
 
   // ================================================================ writes
@@ -353,8 +359,10 @@ export class SqliteStore implements Store {
     await this.db.backup(destination);
   }
 
-  /** Closes the database (after refreshing planner statistics). Idempotent. */
+  /** Stops the background checkpoints and closes the database (after refreshing planner statistics). Idempotent. */
   async close(): Promise<void> {
+    if (!this.db.open) return;
+    await this.checkpointer?.stop();
     if (!this.db.open) return;
     if (!this.readonly) this.db.pragma('optimize');
     this.db.close();

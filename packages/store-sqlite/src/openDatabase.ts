@@ -23,10 +23,19 @@ export interface SqliteStoreOptions {
    * per step. See docs/stores.md.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * How often a background thread checkpoints the WAL (copies it into the
+   * file and syncs it), in ms. Default 100. `0` turns the thread off: SQLite
+   * then checkpoints inside the commit that crosses 10,000 WAL pages.
+   */
+  checkpointIntervalMs?: number;
 }
 
 /** Default busy timeout (ms). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Default interval of background checkpoints (ms). */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
 
 /**
  * Opens (creating it if needed, unless read-only) and prepares the file.
@@ -54,12 +63,13 @@ function configure(db: Database.Database, readonly: boolean, synchronous: 'full'
   // WAL: readers never block the writer nor each other; a commit appends to the -wal file.
   if (!readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  // 32 MiB page cache per connection; temporary sort tables in memory.
-  db.pragma('cache_size = -32768');
+  // 16 MiB page cache per connection (bounded, whatever the number of cases); temporary sort tables in memory.
+  db.pragma('cache_size = -16384');
   db.pragma('temp_store = MEMORY');
-  // Checkpoint (copy the WAL back into the file, with a sync) every 10,000 pages
-  // (~40 MiB) instead of 1,000: ten times fewer syncs, and pages written by
-  // many commits are copied once. Afterwards the -wal file is cut back to 64 MiB.
+  // Checkpoints normally run on a background thread (Checkpointer.ts). Inline, as a
+  // safety net or when that thread is off, every 10,000 pages (~40 MiB) instead of
+  // 1,000: ten times fewer syncs, and pages written by many commits are copied
+  // once. Afterwards the -wal file is cut back to 64 MiB.
   if (!readonly) {
     db.pragma('wal_autocheckpoint = 10000');
     db.pragma('journal_size_limit = 67108864');

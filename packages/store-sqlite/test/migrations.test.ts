@@ -56,10 +56,10 @@ describe('schema migrations', () => {
     await store.close();
   });
 
-  it('should refuse a file written by a newer sopflow, and leave it as it was', () => {
+  it('should refuse a file written by a newer sopflow, and leave it as it was', async () => {
     // given
     const path = tempFile();
-    openSqliteStore(path).close();
+    await openSqliteStore(path).close();
     stampVersion(path, 999);
     const before = readFileSync(path);
     // when
@@ -120,10 +120,10 @@ describe('schema migrations', () => {
     db.close();
   });
 
-  it('should mark its files with the sopflow application id and apply nothing twice', () => {
+  it('should mark its files with the sopflow application id and apply nothing twice', async () => {
     // given
     const path = tempFile();
-    openSqliteStore(path).close();
+    await openSqliteStore(path).close();
     const db = new Database(path);
     // when
     const reached = applyMigrations(db);

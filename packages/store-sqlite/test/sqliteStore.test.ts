@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyConflictError, type ActivityRecord, type AuditEvent, type JobRow } from '@sopflow/engine';
@@ -196,6 +198,28 @@ describe('SqliteStore', () => {
     expect((await copy.findInstances({})).items.map((r) => r.id)).toEqual(['i1']);
     await copy.close();
     await store.close();
+  });
+
+  it('should let a script go on after `await store.close()` and leave no WAL behind', () => {
+    // given: a script that commits, closes and prints (the checkpoint thread must not make it exit early)
+    const path = tempFile();
+    const script = tempFile('script.mts');
+    const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    writeFileSync(
+      script,
+      `import { openSqliteStore } from ${JSON.stringify(source)};
+const store = openSqliteStore(${JSON.stringify(path)});
+await store.commit({ deployments: [], instances: [], tasks: { upsert: [], remove: [] }, timers: { upsert: [{ id: 'x', due: 1, definition: 'p:1', node: 'n' }], remove: [] },
+  jobs: { upsert: [], remove: [] }, subscriptions: { upsert: [], remove: [] }, startSubscriptions: { upsert: [], remove: [] }, audit: [], history: [] });
+await store.close();
+console.log('closed');`,
+    );
+    // when
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 20_000 });
+    // then
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('closed');
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
   it('should not create a file when opened read-only on a missing path', () => {

@@ -1,0 +1,13 @@
+import { readFileSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../src/index.js';
+const commits = JSON.parse(readFileSync('/tmp/commits.json', 'utf8')).slice(0, 3001);
+const file = join(mkdtempSync(join(tmpdir(), 'frames-')), 'x.db');
+const store = openSqliteStore(file);
+for (const ix of (process.argv[2] ?? '').split(',').filter(Boolean)) store.db.exec(`DROP INDEX ${ix}`);
+await store.commit(commits[0]);
+for (let i = 1; i <= 1000; i++) await store.commit(commits[i]);
+store.db.pragma('wal_checkpoint(TRUNCATE)'); store.db.pragma('wal_autocheckpoint=0');
+for (let i = 1001; i <= 3000; i++) await store.commit(commits[i]);
+console.log(process.argv[2] ?? '-', ((statSync(file + '-wal').size - 32) / (4096 + 24) / 2000).toFixed(1), 'frames/commit');

@@ -1,0 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const show = (label: string) => { for (let i = 0; i < 3; i++) gc(); const m = process.memoryUsage(); console.log(label, (m.rss / 1048576).toFixed(1), 'MB rss; heap', (m.heapUsed / 1048576).toFixed(1)); };
+show('bare');
+const engine = await import('@sopflow/engine');
+show('after engine import');
+const s = await import('../src/index.js');
+const store = s.openSqliteStore(':memory:');
+show('after store open');

@@ -1,0 +1,13 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../src/index.js';
+const commits = JSON.parse(readFileSync('/tmp/commits.json', 'utf8')).slice(0, 3001);
+const file = join(mkdtempSync(join(tmpdir(), 'sys-')), 'x.db');
+const store = openSqliteStore(file);
+for (let i = 0; i <= 1000; i++) await store.commit(commits[i]);
+process.stderr.write('MARK-START\n');
+store.db.pragma('user_version');
+for (let i = 1001; i <= 3000; i++) await store.commit(commits[i]);
+store.db.pragma('user_version');
+process.stderr.write('MARK-END\n');
