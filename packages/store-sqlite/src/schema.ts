@@ -148,7 +148,7 @@ CREATE INDEX instances_by_parent ON instances (parent_id) WHERE parent_id IS NOT
 CREATE INDEX instances_with_incidents ON instances (incidents) WHERE incidents > 0;
 
 CREATE INDEX tasks_in_order ON tasks (created_at, id);
-CREATE INDEX tasks_by_instance ON tasks (instance_id);
+CREATE INDEX tasks_by_instance ON tasks (instance_id, created_at, id);
 CREATE INDEX tasks_by_assignee ON tasks (assignee, created_at, id) WHERE assignee IS NOT NULL;
 CREATE INDEX tasks_by_process ON tasks (process_id, created_at, id);
 CREATE INDEX tasks_by_business_key ON tasks (business_key, created_at, id) WHERE business_key IS NOT NULL;

@@ -28,6 +28,7 @@ describe('query plans', () => {
   it.each<[string, TaskQuery, string]>([
     ['a candidate user', { candidateUser: 'ann' }, 'SEARCH c USING PRIMARY KEY (kind=? AND value=?)'],
     ['an assignee', { assignee: 'ann' }, 'SEARCH t USING INDEX tasks_by_assignee (assignee=?)'],
+    ['an instance', { instanceId: 'i1' }, 'SEARCH t USING INDEX tasks_by_instance (instance_id=?)'],
     ['nothing', {}, 'SCAN t USING INDEX tasks_in_order'],
   ])('should list the tasks of %s in order from an index', (_, query, first) => {
     // given
