@@ -29,6 +29,7 @@ export interface TableSpec<R> {
 const req = <R>(column: string, field: keyof R & string, type: ColumnType): Column<R> => ({ column, field, type });
 const opt = <R>(column: string, field: keyof R & string, type: ColumnType): Column<R> => ({ column, field, type, optional: true });
 
+/** Process versions: XML and the compiled definition (JSON text). */
 export const deployments: TableSpec<DeploymentRecord> = {
   table: 'deployments',
   key: 'key',
@@ -44,6 +45,7 @@ export const deployments: TableSpec<DeploymentRecord> = {
   ],
 };
 
+/** Process instances: the snapshot (`state`, JSON text) and the revision `rev`. */
 export const instances: TableSpec<InstanceRecord> = {
   table: 'instances',
   key: 'id',
@@ -66,6 +68,7 @@ export const instances: TableSpec<InstanceRecord> = {
   ],
 };
 
+/** Open user tasks; candidate users and groups as `text[]`. */
 export const tasks: TableSpec<TaskRow> = {
   table: 'tasks',
   key: 'id',
@@ -87,6 +90,7 @@ export const tasks: TableSpec<TaskRow> = {
   ],
 };
 
+/** Pending timers (the lease columns are {@link lease}). */
 export const timers: TableSpec<TimerRow> = {
   table: 'timers',
   key: 'id',
@@ -100,6 +104,7 @@ export const timers: TableSpec<TimerRow> = {
   ],
 };
 
+/** Pending service-task jobs (the lease columns are {@link lease}). */
 export const jobs: TableSpec<JobRow> = {
   table: 'jobs',
   key: 'id',
@@ -120,13 +125,14 @@ export const jobs: TableSpec<JobRow> = {
 /** The lease columns of timers and jobs (not part of their rows). */
 export const lease: Array<Column<{ lockedBy?: string; lockedUntil?: number }>> = [opt('locked_by', 'lockedBy', 'text'), opt('locked_until', 'lockedUntil', 'bigint')];
 
-// `key` is nullable but not optional: null means "a catch without correlation key" and reads back as null.
+/** Waiting message and signal catches. `key` is nullable but not optional: null is "no correlation key" and reads back as null. */
 export const subscriptions: TableSpec<SubscriptionRow> = {
   table: 'subscriptions',
   key: 'id',
   columns: [req('id', 'id', 'text'), req('instance_id', 'instanceId', 'text'), req('kind', 'kind', 'text'), req('name', 'name', 'text'), req('key', 'key', 'text')],
 };
 
+/** Message and signal start events of the latest deployments. */
 export const startSubscriptions: TableSpec<StartSubscriptionRow> = {
   table: 'start_subscriptions',
   key: 'id',
@@ -140,6 +146,7 @@ export const startSubscriptions: TableSpec<StartSubscriptionRow> = {
   ],
 };
 
+/** Audit events, keyed by chain (instance) and sequence number. */
 export const audit: TableSpec<AuditEvent> = {
   table: 'audit',
   key: 'instance_id, seq',
@@ -160,6 +167,7 @@ export const audit: TableSpec<AuditEvent> = {
   ],
 };
 
+/** Activity executions (history rows), upserted by id. */
 export const history: TableSpec<ActivityRecord> = {
   table: 'history',
   key: 'id',
