@@ -126,11 +126,15 @@ export class MessageCorrelationError extends SopflowError {
 
 /** Another step committed first on the same instance (optimistic lock). */
 export class ConcurrencyConflictError extends SopflowError {
-  constructor(instanceId: string, expected: number, actual: number | undefined) {
+  /**
+   * @param id the instance (or, with `kind`, the deployment key or timer) that moved
+   * @param message replaces the default message (for conflicts that are not about an instance revision)
+   */
+  constructor(id: string, expected: number, actual: number | undefined, message?: string, kind: 'instance' | 'deployment' | 'timer' = 'instance') {
     super(
       'store.conflict',
-      `Instance '${instanceId}' changed concurrently: expected version ${expected}, found ${actual ?? 'none'}.`,
-      { instanceId, expected, actual },
+      message ?? `Instance '${id}' changed concurrently: expected version ${expected}, found ${actual ?? 'none'}.`,
+      { kind, id, instanceId: kind === 'instance' ? id : undefined, expected, actual },
     );
   }
 }

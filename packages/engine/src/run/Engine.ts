@@ -230,6 +230,23 @@ export class Engine {
     if (slaErrors.length) throw new BpmnValidationError(slaErrors);
     warnings.push(...slaProblems);
     const checksum = this.hash(parsed.xml);
+    // Another worker deploying the same process at the same moment makes our commit conflict: look again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deployOnce(processes, warnings, parsed, checksum, options);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError) || attempt >= this.limits.maxConflictRetries) throw error;
+      }
+    }
+  }
+
+  private deployOnce(
+    processes: ProcessDefinition[],
+    warnings: Problem[],
+    parsed: Awaited<ReturnType<typeof parse>>,
+    checksum: string,
+    options: { by?: string },
+  ): Promise<DeployResult> {
     return this.serial(async () => {
       const now = this.clock.now();
       const commit = emptyCommit();

@@ -217,13 +217,20 @@ export class Unit {
     const deployed = await this.deps.definitions.byDefinitionKey(timer.definition);
     const latest = await this.deps.store.latestDeployment(deployed.record.processId);
     if (latest?.key !== deployed.record.key) return; // a newer version replaced this start timer
+    // Another worker may have fired it already (its lease ran out mid-firing): then it moved or is gone.
+    const current = await this.deps.store.getTimer(timer.id);
+    if (!current || current.due !== timer.due) {
+      this.timers.delete(timer.id);
+      return;
+    }
     const node = deployed.runtime.node(timer.node);
     const fired = (timer.fired ?? 0) + 1;
     const zone = deployed.env.zone;
     const spec = parseTimer(node.event!.timer!.type, String(node.event!.timer!.value), zone);
     const again = spec.kind === 'cycle' ? nextDue(spec, timer.due, fired, { zone }) : null;
     if (again !== null) this.timers.set(timer.id, { ...timer, due: again, fired });
-    await this.start(deployed.record.key, { actor: 'system', variables: {}, startNode: node.id });
+    // One instance per occurrence, named after it: two workers firing the same occurrence collide on the id.
+    await this.start(deployed.record.key, { id: `${deployed.record.processId}@${new Date(timer.due).toISOString()}`, actor: 'system', variables: {}, startNode: node.id });
   }
 
   private async broadcast(command: Extract<Command, { kind: 'signal' }>): Promise<void> {

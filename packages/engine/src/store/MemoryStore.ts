@@ -64,6 +64,11 @@ export class MemoryStore implements Store {
       if (actual !== expectedRev) throw new ConcurrencyConflictError(record.id, expectedRev, current?.rev);
     }
     for (const d of commit.deployments) {
+      if (this.deployments.has(d.key)) {
+        throw new ConcurrencyConflictError(d.key, 0, d.version, `Deployment '${d.key}' already exists: another deploy of ${d.processId} won the race.`, 'deployment');
+      }
+    }
+    for (const d of commit.deployments) {
       this.deployments.set(d.key, d);
       const previous = this.latest.get(d.processId);
       if (!previous || this.deployments.get(previous)!.version < d.version) this.latest.set(d.processId, d.key);
@@ -147,6 +152,7 @@ export class MemoryStore implements Store {
         (query.parentId === undefined || r.parentId === query.parentId) &&
         (!query.withIncidents || r.incidents > 0),
     );
+    all.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return page(all.map(withoutState), query.offset, query.limit);
   }
 

@@ -82,6 +82,7 @@ export interface AuditEvent {
 }
 
 export interface Commit {
+  /** New deployments: created, never replaced; an existing key fails the commit with ConcurrencyConflictError (a version race). */
   deployments: DeploymentRecord[];
   /** Instances written by this step; `expectedRev` 0 creates the instance. */
   instances: Array<{ record: InstanceRecord; expectedRev: number }>;
@@ -169,6 +170,7 @@ export interface Store {
   listDeployments(): Promise<Array<Omit<DeploymentRecord, 'xml' | 'definition'>>>;
 
   getInstance(id: string): Promise<InstanceRecord | undefined>;
+  /** Instances ordered by start time, then id (stable for paging). */
   findInstances(query: InstanceQuery): Promise<Page<Omit<InstanceRecord, 'state'>>>;
 
   getTask(id: string): Promise<TaskRow | undefined>;
@@ -185,7 +187,7 @@ export interface Store {
 
   /** Leases due jobs of the given types (all types when omitted), oldest first. */
   acquireJobs(options: AcquireOptions & { types?: string[] }): Promise<JobRow[]>;
-  /** The earliest due time of any unleased job of these types. */
+  /** The earliest instant a job of these types becomes available: its due time, or the end of its lease if later. */
   nextJobDue(types?: string[]): Promise<number | undefined>;
   getJob(id: string): Promise<(JobRow & { lockedBy?: string; lockedUntil?: number }) | undefined>;
 
@@ -200,7 +202,9 @@ export interface Store {
   /**
    * Optional: calls `listener` when another worker commits timers or jobs
    * (PostgreSQL LISTEN/NOTIFY), so an idle engine re-arms at once instead of
-   * polling. Returns a function that stops watching.
+   * polling. Not called for this store's own commits; may be called
+   * spuriously (e.g. after reconnecting): treat it as "look again". Returns
+   * a function that stops watching.
    */
   watch?(listener: () => void): () => void;
 
