@@ -90,6 +90,15 @@ export class Simulation {
   }
 
   /**
+   * The ways to start a case of a diagram, without deploying it.
+   * @throws the engine's parse and compile errors
+   */
+  static async startsOf(xml: string): Promise<StartOption[]> {
+    const parsed = await parse(xml);
+    return startOptions(compile(parsed.definitions, { locate: parsed.locate }).processes);
+  }
+
+  /**
    * Deploys the diagram on a fresh in-memory engine under virtual time.
    * Every job type of the diagram gets a handler that completes the job at
    * once with no variables.

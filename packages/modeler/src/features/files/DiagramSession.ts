@@ -1,0 +1,93 @@
+import { ConflictError, type ApiClient } from '../../api/ApiClient.js';
+import { askConflict, askDiscard } from './dialogs.js';
+
+/** What the session needs of the modeler. */
+export interface SessionModeler {
+  importXML(xml: string): Promise<{ warnings: unknown[] }>;
+  saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
+  on(event: string, callback: () => void): void;
+}
+
+/** What the session tells the page. */
+export interface SessionEvents {
+  opened(path: string, warnings: number): void;
+  saved(path: string): void;
+  dirtyChanged(dirty: boolean): void;
+  status(text: string, kind?: 'info' | 'error'): void;
+}
+
+/**
+ * The open diagram: its path and the version it was loaded as, whether it
+ * has unsaved changes, and saving with the optimistic check (a file changed
+ * on disk since it was opened gets a 409 and the user chooses: overwrite,
+ * load theirs, or cancel).
+ */
+export class DiagramSession {
+  path: string | undefined;
+  private etag: string | undefined;
+  private isDirty = false;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly modeler: SessionModeler,
+    private readonly events: SessionEvents,
+  ) {
+    modeler.on('commandStack.changed', () => this.setDirty(true));
+  }
+
+  /** Whether there are unsaved changes. */
+  get dirty(): boolean {
+    return this.isDirty;
+  }
+
+  /** Opens a diagram; asks first when the open one has unsaved changes. Returns false when the user kept editing. */
+  async open(path: string, options: { force?: boolean } = {}): Promise<boolean> {
+    if (!options.force && this.isDirty && this.path && !(await askDiscard(this.path))) return false;
+    const { xml, etag } = await this.api.readFile(path);
+    const { warnings } = await this.modeler.importXML(xml);
+    this.path = path;
+    this.etag = etag;
+    this.setDirty(false);
+    this.events.opened(path, warnings.length);
+    return true;
+  }
+
+  /** Creates a diagram on disk (refused if it exists) and opens it. */
+  async create(path: string, xml: string): Promise<void> {
+    await this.api.saveFile(path, xml, 'new');
+    await this.open(path, { force: true });
+  }
+
+  /** Saves over the version that was loaded. Returns true when saved. */
+  async save(): Promise<boolean> {
+    const path = this.path;
+    if (!path || this.etag === undefined) return false;
+    const { xml } = await this.modeler.saveXML({ format: true });
+    if (xml === undefined) return false;
+    try {
+      this.etag = (await this.api.saveFile(path, xml, { etag: this.etag })).etag;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const choice = await askConflict(path, error.code === 'deleted');
+      if (choice === 'cancel') {
+        this.events.status(`Not saved: ${path} changed on disk.`, 'error');
+        return false;
+      }
+      if (choice === 'reload') {
+        await this.open(path, { force: true });
+        this.events.status(`Loaded the version of ${path} on disk; your changes were discarded.`);
+        return false;
+      }
+      this.etag = (await this.api.saveFile(path, xml, error.etag ? { etag: error.etag } : 'new')).etag;
+    }
+    this.setDirty(false);
+    this.events.saved(path);
+    return true;
+  }
+
+  private setDirty(dirty: boolean): void {
+    if (dirty === this.isDirty) return;
+    this.isDirty = dirty;
+    this.events.dirtyChanged(dirty);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The modeler's questions to the user, as native `<dialog>`s built with
+ * DOM text (no HTML strings).
+ */
+import { h } from '../../app/dom.js';
+import { TEMPLATES, type Template } from '../../templates/index.js';
+
+function openDialog<T>(build: (close: (value: T) => void) => HTMLElement[], cancelValue: T, id: string): Promise<T> {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'sop-dialog', attrs: { id } });
+    let done = false;
+    const close = (value: T) => {
+      if (done) return;
+      done = true;
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      close(cancelValue);
+    });
+    for (const child of build(close)) dialog.appendChild(child);
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  });
+}
+
+/** What to do when a save finds the file changed on disk. */
+export type ConflictChoice = 'overwrite' | 'reload' | 'cancel';
+
+/** Asks what to do about a file that changed (or was deleted) on disk since it was opened. */
+export function askConflict(path: string, deleted: boolean): Promise<ConflictChoice> {
+  return openDialog<ConflictChoice>(
+    (close) => [
+      h('h2', {}, deleted ? 'The file was deleted' : 'The file changed on disk'),
+      h('p', {}, `${path} ${deleted ? 'was deleted' : 'was changed by someone or something else'} since you opened it. Your changes are not saved yet.`),
+      h(
+        'div',
+        { class: 'dialog-buttons' },
+        h('button', { attrs: { id: 'conflict-overwrite', type: 'button' }, on: { click: () => close('overwrite') } }, deleted ? 'Save my version again' : 'Overwrite with my version'),
+        deleted ? null : h('button', { attrs: { id: 'conflict-reload', type: 'button' }, on: { click: () => close('reload') } }, 'Load the version on disk (discard mine)'),
+        h('button', { attrs: { id: 'conflict-cancel', type: 'button' }, on: { click: () => close('cancel') } }, 'Cancel'),
+      ),
+    ],
+    'cancel',
+    'conflict-dialog',
+  );
+}
+
+/** Asks whether to drop unsaved changes. */
+export function askDiscard(path: string): Promise<boolean> {
+  return openDialog<boolean>(
+    (close) => [
+      h('h2', {}, 'Unsaved changes'),
+      h('p', {}, `${path} has changes that are not saved. Discard them?`),
+      h(
+        'div',
+        { class: 'dialog-buttons' },
+        h('button', { attrs: { id: 'discard-yes', type: 'button' }, on: { click: () => close(true) } }, 'Discard my changes'),
+        h('button', { attrs: { id: 'discard-no', type: 'button' }, on: { click: () => close(false) } }, 'Keep editing'),
+      ),
+    ],
+    false,
+    'discard-dialog',
+  );
+}
+
+/** Asks for the name and template of a new diagram; undefined when cancelled. */
+export function askNewDiagram(existing: readonly string[]): Promise<{ path: string; template: Template } | undefined> {
+  return openDialog<{ path: string; template: Template } | undefined>(
+    (close) => {
+      const name = h('input', { attrs: { id: 'new-name', type: 'text', placeholder: 'my-sop.bpmn or folder/my-sop.bpmn', autocomplete: 'off' } });
+      const error = h('div', { class: 'dialog-error', attrs: { role: 'alert' } });
+      const options = TEMPLATES.map((template, i) =>
+        h(
+          'label',
+          { class: 'template-option' },
+          h('input', { attrs: { type: 'radio', name: 'template', value: template.id, ...(i === 0 ? { checked: '' } : {}) } }),
+          h('strong', {}, template.label),
+          h('span', {}, ` — ${template.description}`),
+        ),
+      );
+      const submit = (event: Event) => {
+        event.preventDefault();
+        let path = name.value.trim().replace(/^\/+/, '');
+        if (path && !/\.bpmn$/i.test(path)) path += '.bpmn';
+        const problem = !path
+          ? 'Give the file a name.'
+          : path.split('/').some((s) => s === '' || s === '.' || s === '..') || path.includes('\\')
+            ? 'Use a name inside the folder, like my-sop.bpmn or team/my-sop.bpmn.'
+            : existing.includes(path)
+              ? `${path} already exists.`
+              : '';
+        if (problem) {
+          error.textContent = problem;
+          return;
+        }
+        const chosen = (form.querySelector('input[name="template"]:checked') as HTMLInputElement | null)?.value;
+        close({ path, template: TEMPLATES.find((t) => t.id === chosen) ?? TEMPLATES[0] });
+      };
+      const form = h(
+        'form',
+        { on: { submit } },
+        h('h2', {}, 'New diagram'),
+        h('label', { class: 'new-name' }, 'File name', name),
+        h('fieldset', {}, h('legend', {}, 'Start from'), ...options),
+        error,
+        h(
+          'div',
+          { class: 'dialog-buttons' },
+          h('button', { attrs: { id: 'new-create', type: 'submit' } }, 'Create'),
+          h('button', { attrs: { id: 'new-cancel', type: 'button' }, on: { click: () => close(undefined) } }, 'Cancel'),
+        ),
+      );
+      return [form];
+    },
+    undefined,
+    'new-dialog',
+  );
+}

@@ -1,0 +1,343 @@
+import type { AuditEvent, TaskRow } from '@sopflow/engine';
+import { h, replaceChildren } from '../../app/dom.js';
+import type Calendars from '../calendars/Calendars.js';
+import { Simulation, type StartOption } from './Simulation.js';
+import type SimulationOverlays from './SimulationOverlays.js';
+import { formatInZone, localInput, readStartTime } from './time.js';
+import { formatVariables, parseVariables } from './variables.js';
+
+/** What the panel needs of the modeler. */
+export interface SimulationHost {
+  saveXML(): Promise<{ xml?: string }>;
+  get<T = any>(name: string): T;
+}
+
+interface EventBusLike {
+  on(event: string | string[], priority: number | ((e: any) => unknown), callback?: (e: any) => unknown): void;
+}
+
+const AUDIT_LABELS: Readonly<Record<string, string>> = {
+  'instance.started': 'Case started',
+  'instance.completed': 'Case completed',
+  'task.created': 'Task waiting',
+  'task.completed': 'Task completed',
+  'job.created': 'Automatic step started',
+  'job.completed': 'Automatic step done',
+  'sla.reminder': 'Reminder',
+  'sla.notify': 'Notification',
+  'sla.reassign': 'Reassigned',
+  'sla.breached': 'SLA breached',
+  'sla.escalation': 'SLA rule: escalate',
+  'sla.met': 'SLA met',
+  'sla.missed': 'SLA missed',
+  'escalation.thrown': 'Escalation thrown',
+  'escalation.caught': 'Escalation caught',
+  'escalation.uncaught': 'Escalation not caught',
+  'incident.raised': 'Incident',
+  'timer.fired': 'Timer fired',
+  'message.received': 'Message received',
+  'message.sent': 'Message sent',
+  'signal.received': 'Signal received',
+  'error.thrown': 'Error thrown',
+  'error.caught': 'Error caught',
+  'instance.cancelled': 'Case cancelled',
+  'incident.resolved': 'Incident resolved',
+  'call.started': 'Sub-case started',
+  'call.completed': 'Sub-case completed',
+};
+
+/** Step-by-step token moves: in the trail only when "every event" is ticked. */
+const TECHNICAL = new Set(['node.entered', 'node.left', 'gateway.joined', 'timer.scheduled', 'timer.cancelled', 'sla.cancelled', 'boundary.triggered', 'multi.started', 'multi.completed', 'scope.terminated', 'node.cancelled']);
+
+/**
+ * The simulation tab: start a case (start event, business key, start time,
+ * variables), move virtual time (+1 h, +1 working day, to the next due
+ * time), complete waiting tasks (from the list or by clicking them on the
+ * canvas) with variables, and read the audit trail. The canvas shows
+ * tokens, reminders and escalations through {@link SimulationOverlays}.
+ */
+export class SimulationPanel {
+  private simulation: Simulation | undefined;
+  private starts: StartOption[] = [];
+  private tasks: TaskRow[] = [];
+  private selectedTask: string | undefined;
+  private stale = false;
+  private busy = false;
+  private readonly els;
+
+  constructor(
+    readonly root: HTMLElement,
+    private readonly host: SimulationHost,
+  ) {
+    const button = (id: string, label: string, onClick: () => void, title?: string) =>
+      h('button', { attrs: { id, type: 'button' }, title, on: { click: onClick } }, label);
+    this.els = {
+      now: h('span', { attrs: { id: 'sim-now' } }, '—'),
+      zone: h('span', { class: 'sim-zone' }),
+      start: h('select', { attrs: { id: 'sim-start-event' } }),
+      key: h('input', { attrs: { id: 'sim-key', type: 'text', placeholder: 'e.g. C-1001', autocomplete: 'off' } }),
+      time: h('input', { attrs: { id: 'sim-time', type: 'text', placeholder: '2026-11-23T09:00', autocomplete: 'off' } }),
+      variables: h('textarea', { attrs: { id: 'sim-variables', rows: '4', placeholder: 'severity = normal\ncategory = billing\n(or a JSON object)', spellcheck: 'false' } }),
+      message: h('div', { class: 'sim-message', attrs: { id: 'sim-message', role: 'status' } }),
+      controls: h('div', { class: 'sim-controls' }),
+      plusHour: button('sim-plus-hour', '+1 h', () => void this.act(() => this.simulation!.advance('PT1H'))),
+      plusDay: button('sim-plus-day', '+1 working day', () => void this.act(() => this.simulation!.advanceWorkingDay())),
+      nextDue: button('sim-next-due', 'To next due time', () => void this.act(() => this.simulation!.advanceToNextDue())),
+      stop: button('sim-stop', 'Stop', () => this.stop(), 'End this simulation and clear the canvas'),
+      tasks: h('ul', { class: 'sim-tasks', attrs: { id: 'sim-tasks' } }),
+      complete: h('div', { class: 'sim-complete', attrs: { id: 'sim-complete-form' } }),
+      completeTitle: h('div', { class: 'sim-complete-title' }),
+      completeVariables: h('textarea', { attrs: { id: 'sim-complete-variables', rows: '3', placeholder: 'satisfied = true', spellcheck: 'false' } }),
+      audit: h('ol', { class: 'sim-audit', attrs: { id: 'sim-audit' } }),
+      everyEvent: h('input', { attrs: { id: 'sim-every-event', type: 'checkbox' } }),
+    };
+    const els = this.els;
+    replaceChildren(els.controls, els.plusHour, els.plusDay, els.nextDue, els.stop);
+    replaceChildren(
+      els.complete,
+      els.completeTitle,
+      h('label', {}, 'Variables', els.completeVariables),
+      button('sim-complete', 'Complete task', () => void this.completeSelected()),
+    );
+    replaceChildren(
+      root,
+      h('div', { class: 'sim-clock' }, 'Virtual time: ', els.now, ' ', els.zone),
+      h(
+        'form',
+        { class: 'sim-start', on: { submit: (e: Event) => (e.preventDefault(), void this.start()) } },
+        h('label', {}, 'Start event', els.start),
+        h('label', {}, 'Business key / correlation key', els.key),
+        h('label', {}, 'Start time (local, in the zone above)', els.time),
+        h('label', {}, 'Variables', els.variables),
+        h('button', { attrs: { id: 'sim-start', type: 'submit' } }, 'Start case'),
+      ),
+      els.message,
+      els.controls,
+      h('h3', {}, 'Waiting tasks'),
+      els.tasks,
+      els.complete,
+      h('h3', { class: 'sim-audit-heading' }, 'Audit trail', h('label', { class: 'sim-every-event' }, els.everyEvent, 'every event')),
+      els.audit,
+    );
+    const eventBus = host.get<EventBusLike>('eventBus');
+    eventBus.on('element.click', 1500, (event: { element: { id: string } }) => {
+      if (!this.simulation) return;
+      const task = this.tasks.find((t) => t.node === event.element.id);
+      if (task) this.select(task.id);
+    });
+    eventBus.on('commandStack.changed', () => {
+      if (this.simulation && !this.stale) {
+        this.stale = true;
+        this.say('The diagram changed since this case started: start again to simulate the change.');
+      }
+    });
+    eventBus.on('calendars.changed', () => this.renderZone());
+    els.everyEvent.addEventListener('change', () => void this.refresh());
+    this.renderZone();
+    this.renderState();
+  }
+
+  private get calendars(): Calendars {
+    return this.host.get<Calendars>('calendars');
+  }
+
+  private get overlays(): SimulationOverlays {
+    return this.host.get<SimulationOverlays>('simulationOverlays');
+  }
+
+  /** The zone virtual time is shown in: the first calendar's, else the browser's. */
+  zone(): string {
+    return this.calendars.list()[0]?.zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
+  /** Refreshes the start events from the diagram (call when the tab is shown). */
+  async refreshStarts(): Promise<void> {
+    const { xml } = await this.host.saveXML();
+    try {
+      this.starts = xml ? await Simulation.startsOf(xml) : [];
+    } catch (error) {
+      this.starts = [];
+      this.say(`This diagram cannot run yet: ${(error as Error).message}`, true);
+    }
+    const previous = this.els.start.value;
+    replaceChildren(
+      this.els.start,
+      ...this.starts.map((s, i) =>
+        h('option', { attrs: { value: String(i) } }, `${s.nodeName ?? s.node}${s.kind === 'message' ? ` (message ${s.message})` : ''}${this.starts.length > 1 && s.processName ? ` — ${s.processName}` : ''}`),
+      ),
+    );
+    if (previous && Number(previous) < this.starts.length) this.els.start.value = previous;
+    if (!this.els.time.value) this.els.time.value = localInput(Math.floor(Date.now() / 60_000) * 60_000, this.zone());
+  }
+
+  /** Starts a new case on a fresh engine (ending the previous simulation). */
+  async start(): Promise<void> {
+    if (this.busy) return;
+    let variables: Record<string, unknown>;
+    let at: number;
+    try {
+      variables = parseVariables(this.els.variables.value);
+      at = readStartTime(this.els.time.value, this.zone());
+    } catch (error) {
+      this.say((error as Error).message, true);
+      return;
+    }
+    this.busy = true;
+    try {
+      await this.simulation?.close();
+      this.simulation = undefined;
+      const { xml } = await this.host.saveXML();
+      const simulation = await Simulation.create({ xml: xml ?? '', calendars: this.calendars.list(), start: at, timeZone: this.zone() });
+      this.simulation = simulation;
+      this.stale = false;
+      const start = simulation.starts[Number(this.els.start.value) || 0];
+      await simulation.start({ ...(start ? { start } : {}), variables, ...(this.els.key.value.trim() ? { businessKey: this.els.key.value.trim() } : {}) });
+      this.say('Case started.');
+    } catch (error) {
+      this.say(`Could not start: ${(error as Error).message}`, true);
+    } finally {
+      this.busy = false;
+    }
+    await this.refresh();
+  }
+
+  /** Ends the simulation and clears the canvas. */
+  stop(): void {
+    void this.simulation?.close();
+    this.simulation = undefined;
+    this.tasks = [];
+    this.selectedTask = undefined;
+    this.overlays.clear();
+    this.say('');
+    this.renderState();
+    replaceChildren(this.els.tasks);
+    replaceChildren(this.els.audit);
+  }
+
+  /** Whether a simulation is running. */
+  running(): boolean {
+    return this.simulation !== undefined;
+  }
+
+  private async act(move: () => Promise<unknown>): Promise<void> {
+    if (!this.simulation || this.busy) return;
+    this.busy = true;
+    try {
+      await move();
+    } catch (error) {
+      this.say((error as Error).message, true);
+    } finally {
+      this.busy = false;
+    }
+    await this.refresh();
+  }
+
+  private select(taskId: string): void {
+    this.selectedTask = taskId;
+    const task = this.tasks.find((t) => t.id === taskId);
+    const fields = task ? (this.simulation?.definitions.flatMap((d) => (d.nodes[task.node]?.fields ?? []).map((f) => f.name)) ?? []) : [];
+    this.els.completeVariables.value = fields.length ? formatVariables(Object.fromEntries(fields.map((f) => [f, '']))) : '';
+    this.renderTasks();
+    this.els.completeVariables.focus();
+  }
+
+  private async completeSelected(): Promise<void> {
+    const taskId = this.selectedTask;
+    if (!this.simulation || !taskId) return;
+    let variables: Record<string, unknown>;
+    try {
+      variables = parseVariables(this.els.completeVariables.value);
+    } catch (error) {
+      this.say((error as Error).message, true);
+      return;
+    }
+    this.selectedTask = undefined;
+    this.els.completeVariables.value = '';
+    await this.act(() => this.simulation!.complete(taskId, variables));
+  }
+
+  private async refresh(): Promise<void> {
+    const simulation = this.simulation;
+    if (!simulation) {
+      this.renderState();
+      return;
+    }
+    const [views, tasks, audit] = await Promise.all([simulation.views(), simulation.tasks(), simulation.audit()]);
+    if (simulation !== this.simulation) return;
+    this.tasks = tasks;
+    if (this.selectedTask && !tasks.some((t) => t.id === this.selectedTask)) this.selectedTask = undefined;
+    const formatTime = (ms: number) => formatInZone(ms, this.zone());
+    this.overlays.show({ views, tasks, audit, formatTime });
+    if (views.length && views.every((v) => v.status !== 'running')) this.say(`Case ${views[0].status}.`);
+    this.renderState();
+    this.renderTasks();
+    this.renderAudit(audit, formatTime);
+  }
+
+  private renderZone(): void {
+    this.els.zone.textContent = `(${this.zone()})`;
+  }
+
+  private renderState(): void {
+    const simulation = this.simulation;
+    const on = simulation !== undefined;
+    this.els.now.textContent = simulation ? formatInZone(simulation.clock.now(), this.zone()) : '—';
+    for (const b of [this.els.plusHour, this.els.nextDue, this.els.stop]) b.disabled = !on;
+    const hasCalendar = this.calendars.list().length > 0;
+    this.els.plusDay.disabled = !on || !hasCalendar;
+    this.els.plusDay.title = hasCalendar ? `One working day of the calendar '${this.calendars.list()[0].name}'` : 'Needs a calendars file next to the diagrams';
+    const next = simulation?.nextDue();
+    this.els.nextDue.textContent = next === undefined ? 'To next due time' : `To next due time (${formatInZone(next, this.zone())})`;
+    if (on && next === undefined) this.els.nextDue.disabled = true;
+    this.els.complete.hidden = !this.selectedTask;
+  }
+
+  private renderTasks(): void {
+    const formatTime = (ms: number) => formatInZone(ms, this.zone());
+    replaceChildren(
+      this.els.tasks,
+      ...(this.tasks.length
+        ? this.tasks.map((task) => {
+            const who = task.assignee ?? [...task.candidateGroups.map((g) => `group ${g}`), ...task.candidateUsers].join(', ');
+            return h(
+              'li',
+              {
+                class: `sim-task${task.id === this.selectedTask ? ' selected' : ''}`,
+                attrs: { 'data-node': task.node, 'data-task': task.id, tabindex: '0' },
+                on: { click: () => this.select(task.id), keydown: (e: KeyboardEvent) => e.key === 'Enter' && this.select(task.id) },
+              },
+              h('strong', {}, task.name ?? task.node),
+              who ? h('span', { class: 'sim-who' }, ` — ${who}`) : null,
+              task.due !== undefined ? h('span', { class: 'sim-task-due' }, ` · due ${formatTime(task.due)}`) : null,
+            );
+          })
+        : [h('li', { class: 'sim-none' }, this.simulation ? 'No task is waiting.' : 'Start a case to see its tasks.')]),
+    );
+    const task = this.tasks.find((t) => t.id === this.selectedTask);
+    this.els.completeTitle.textContent = task ? `Complete “${task.name ?? task.node}”` : '';
+    this.els.complete.hidden = !task;
+  }
+
+  private renderAudit(audit: AuditEvent[], formatTime: (ms: number) => string): void {
+    replaceChildren(
+      this.els.audit,
+      ...audit.filter((event) => this.els.everyEvent.checked || !TECHNICAL.has(event.type)).map((event) => {
+        const detail = event.data.code ? ` ${String(event.data.code)}` : '';
+        return h(
+          'li',
+          { class: `sim-audit-entry sim-audit-${event.type.replace(/\./g, '-')}`, attrs: { 'data-type': event.type, 'data-node': event.node } },
+          h('time', {}, formatTime(event.time)),
+          ' ',
+          h('span', { class: 'sim-audit-type', title: event.type }, `${AUDIT_LABELS[event.type] ?? event.type}${detail}`),
+          event.nodeName || event.node ? h('span', { class: 'sim-audit-node' }, ` — ${event.nodeName ?? event.node}`) : null,
+        );
+      }),
+    );
+    this.els.audit.scrollTop = this.els.audit.scrollHeight;
+  }
+
+  private say(text: string, error = false): void {
+    this.els.message.textContent = text;
+    this.els.message.classList.toggle('error', error);
+  }
+}
