@@ -12,8 +12,14 @@ export class WallClock implements Clock {
   private readonly origin: number;
   private readonly startedAt: number;
 
-  constructor(private readonly options: { speed?: number; start?: number } = {}) {
-    this.startedAt = Date.now();
+  /**
+   * @param options.speed how many times faster than real time (default 1)
+   * @param options.start the clock's time at `realStart` (default: now)
+   * @param options.realStart the real instant `start` corresponds to (default: now); several
+   *        processes given the same `start` and `realStart` share one sped-up time line
+   */
+  constructor(private readonly options: { speed?: number; start?: number; realStart?: number } = {}) {
+    this.startedAt = options.realStart ?? Date.now();
     this.origin = options.start ?? this.startedAt;
   }
 

@@ -160,6 +160,7 @@ export class Engine {
   private readonly listeners = new Map<string, Set<Listener>>();
   private serialTail: Promise<unknown> = Promise.resolve();
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly runningJobs = new Set<string>();
   private wake: { at: number; cancel: () => void } | undefined;
   private kickQueued = false;
   private closed = false;
@@ -782,8 +783,13 @@ export class Engine {
     if (this.closed || types.length === 0) return;
     for (;;) {
       const rows = await this.store.acquireJobs({ now: this.clock.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 64, types });
-      if (rows.length === 0) return;
-      for (const row of rows) this.track(this.runJob(row));
+      // A job whose lease ran out while its handler is still running here is ours already: no second run.
+      const fresh = rows.filter((row) => !this.runningJobs.has(row.id));
+      if (fresh.length === 0) return;
+      for (const row of fresh) {
+        this.runningJobs.add(row.id);
+        this.track(this.runJob(row).finally(() => this.runningJobs.delete(row.id)));
+      }
     }
   }
 
