@@ -12,6 +12,8 @@ declare module 'bpmn-js-properties-panel' {
 
 declare module '@bpmn-io/properties-panel' {
   export const TextFieldEntry: any;
+  export const TextAreaEntry: any;
+  export function isTextAreaEntryEdited(node: unknown): boolean;
   export const SelectEntry: any;
   export const ListGroup: any;
   export const Group: any;

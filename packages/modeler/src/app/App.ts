@@ -21,6 +21,7 @@ import soundnessModule from '../features/soundness/index.js';
 import sopPropertiesModule from '../features/sop-properties/index.js';
 import { newDiagramXml } from '../templates/index.js';
 import { h, replaceChildren } from './dom.js';
+import { fitDiagram } from './fitDiagram.js';
 
 type Tab = 'properties' | 'problems' | 'simulation';
 
@@ -129,7 +130,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const session = new DiagramSession(api, modeler as never, {
     opened: async (path, warnings) => {
       empty.hidden = true;
-      get<{ zoom(level: string): void }>('canvas').zoom('fit-viewport');
+      const palette = canvas.querySelector('.djs-palette')?.getBoundingClientRect();
+      fitDiagram(get('canvas'), palette ? palette.right - canvas.getBoundingClientRect().left : 0);
       for (const b of Object.values(buttons)) b.disabled = false;
       fileList.setCurrent(path);
       updateTitle();

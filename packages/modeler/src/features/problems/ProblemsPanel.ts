@@ -39,7 +39,8 @@ function lintSeverity(category: LintIssue['category']): Row['severity'] {
 export class ProblemsPanel {
   private lint: Row[] = [];
   private soundness: Row[] = [];
-  private soundnessState = 'not checked yet';
+  /** `checking`, `sound`, `findings` or `not-checked` (the diagram does not compile), with the text shown. */
+  private soundnessState: { state: string; text: string } = { state: 'checking', text: 'checking…' };
   private lintProblem: string | undefined;
   private readonly list = h('ul', { class: 'problems-list', attrs: { id: 'problems-list' } });
   private readonly summary = h('div', { class: 'problems-summary', attrs: { id: 'problems-summary' } });
@@ -63,7 +64,7 @@ export class ProblemsPanel {
       this.render();
     });
     eventBus.on('soundness.checking', () => {
-      this.soundnessState = 'checking…';
+      this.soundnessState = { state: 'checking', text: 'checking…' };
       this.renderSummary();
     });
     eventBus.on('soundness.completed', (result: SoundnessResult) => {
@@ -75,12 +76,16 @@ export class ProblemsPanel {
         rule: `soundness/${finding.kind}`,
         finding,
       }));
-      this.soundnessState = result.error ? 'not checked: the diagram does not compile (see the lint problems)' : result.findings.length ? `${result.findings.length} finding(s)` : 'sound';
+      this.soundnessState = result.error
+        ? { state: 'not-checked', text: 'not checked: the diagram does not compile (see the lint problems)' }
+        : result.findings.length
+          ? { state: 'findings', text: `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` }
+          : { state: 'sound', text: 'sound' };
       this.render();
     });
     eventBus.on('import.done', () => {
       this.soundness = [];
-      this.soundnessState = 'checking…';
+      this.soundnessState = { state: 'checking', text: 'checking…' };
     });
   }
 
@@ -97,7 +102,7 @@ export class ProblemsPanel {
       h('span', { class: errors ? 'count error' : 'count' }, `${errors} error${errors === 1 ? '' : 's'}`),
       ', ',
       h('span', { class: warnings ? 'count warning' : 'count' }, `${warnings} warning${warnings === 1 ? '' : 's'}`),
-      h('span', { class: 'soundness-state', attrs: { id: 'soundness-state' } }, ` · soundness: ${this.soundnessState}`),
+      h('span', { class: 'soundness-state', attrs: { id: 'soundness-state', 'data-state': this.soundnessState.state } }, ` · soundness: ${this.soundnessState.text}`),
       this.lintProblem ? h('div', { class: 'lint-config-problem' }, this.lintProblem) : null,
     );
     this.onCount(errors, warnings);

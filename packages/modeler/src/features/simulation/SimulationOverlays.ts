@@ -32,7 +32,8 @@ export const MARKERS = {
 
 type Happening = Exclude<keyof typeof MARKERS, 'active' | 'completed'>;
 
-const ICONS: Readonly<Record<Happening, string>> = { reminder: '⏰', notify: '✉', reassign: '⇄', breach: '⌛', escalation: '⚠', caught: '↯' };
+/** Marks before the label (glyphs every system font has). */
+const ICONS: Readonly<Record<Happening, string>> = { reminder: '', notify: '', reassign: '', breach: '', escalation: '⚠ ', caught: '↯ ' };
 
 /** Overlays shrink with the zoom only down to this: they stay readable when the whole diagram is shown. */
 const READABLE = { min: 0.9 };
@@ -123,7 +124,7 @@ export default class SimulationOverlays {
       // Stacked above the element, newest on top; the full story is in the audit trail.
       const badges = h('div', { class: 'sim-events', attrs: { 'data-node': node } });
       for (const event of list) {
-        badges.prepend(h('div', { class: `sim-event sim-event-${event.kind}`, attrs: { 'data-kind': event.kind }, title: `${event.label} at ${state.formatTime(event.time)}` }, `${ICONS[event.kind]} ${event.label} ${state.formatTime(event.time).slice(-5)}`));
+        badges.prepend(h('div', { class: `sim-event sim-event-${event.kind}`, attrs: { 'data-kind': event.kind }, title: `${event.label} at ${state.formatTime(event.time)}` }, `${ICONS[event.kind]}${event.label} ${state.formatTime(event.time).slice(-5)}`));
       }
       this.overlays.add(node, OVERLAY_TYPE, { position: { top: -4 - 17 * list.length, left: 0 }, html: badges, scale: READABLE });
     }

@@ -47,7 +47,7 @@ const AUDIT_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** Step-by-step token moves: in the trail only when "every event" is ticked. */
-const TECHNICAL = new Set(['node.entered', 'node.left', 'gateway.joined', 'timer.scheduled', 'timer.cancelled', 'sla.cancelled', 'boundary.triggered', 'multi.started', 'multi.completed', 'scope.terminated', 'node.cancelled']);
+const TECHNICAL = new Set(['timer.fired', 'node.entered', 'node.left', 'gateway.joined', 'timer.scheduled', 'timer.cancelled', 'sla.cancelled', 'boundary.triggered', 'multi.started', 'multi.completed', 'scope.terminated', 'node.cancelled']);
 
 /**
  * The simulation tab: start a case (start event, business key, start time,

@@ -1,4 +1,4 @@
-import { ListGroup, isSelectEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { ListGroup, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
 import {
   CalendarEntry,
   CalendarExpressionEntry,
@@ -41,8 +41,8 @@ interface BpmnFactory {
 /** After bpmn-js-properties-panel's own provider (priority 1000): the SOP groups go after "General". */
 const PRIORITY = 500;
 
-function text(id: string, target: ModdleElement, name: string, label: string, validate: unknown, description?: string) {
-  return { id, component: SopTextEntry, target, name, label, validate, description, isEdited: isTextFieldEntryEdited };
+function text(id: string, target: ModdleElement, name: string, label: string, validate: unknown, description?: string, multiline = false) {
+  return { id, component: SopTextEntry, target, name, label, validate, description, multiline, isEdited: multiline ? isTextAreaEntryEdited : isTextFieldEntryEdited };
 }
 
 /**
@@ -83,10 +83,10 @@ export default class SopPropertiesProvider {
       );
     }
     entries.push(
-      text('sop-sla', target, 'sla', 'SLA', validateSla, kind === 'process' ? 'Time the whole case may take: PT2H, P1D, or FEEL.' : 'Time this step may take: PT2H, P1D, or FEEL starting with =.'),
+      text('sop-sla', target, 'sla', 'SLA', validateSla, kind === 'process' ? 'Time the whole case may take: PT2H, P1D, or FEEL starting with =.' : 'Time this step may take: PT2H, P1D, or FEEL starting with =.', true),
       { id: 'sop-sla-picker', component: SlaPickerEntry, target },
       { id: 'sop-calendar', component: CalendarEntry, target, kind, isEdited: isSelectEntryEdited },
-      { id: 'sop-calendar-expression', component: CalendarExpressionEntry, target, isEdited: isTextFieldEntryEdited },
+      { id: 'sop-calendar-expression', component: CalendarExpressionEntry, target, isEdited: isTextAreaEntryEdited },
       text('sop-department', target, 'department', 'Department', validateValueOrFeel, 'Charged in KPI reports (default: the first candidate group).'),
     );
     if (kind === 'process') {

@@ -5,7 +5,7 @@
  */
 import { h } from '@bpmn-io/properties-panel/preact';
 import { useCallback, useEffect, useState } from '@bpmn-io/properties-panel/preact/hooks';
-import { SelectEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
+import { SelectEntry, TextAreaEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { ESCALATION_ACTIONS } from '@sopflow/moddle';
 import type Calendars from '../calendars/Calendars.js';
@@ -39,18 +39,22 @@ function clean(value: string | undefined): string | undefined {
   return text ? text : undefined;
 }
 
-/** A text field for a `sop:` attribute of the target, checked as typed. */
-export function SopTextEntry(props: EntryProps & { name: string; label: string; description?: string; validate?: Check }) {
-  const { id, element, target, name, label, description, validate } = props;
+/**
+ * A text field for a `sop:` attribute of the target, checked as typed;
+ * `multiline` for values that are often FEEL (a growing monospace box).
+ */
+export function SopTextEntry(props: EntryProps & { name: string; label: string; description?: string; validate?: Check; multiline?: boolean }) {
+  const { id, element, target, name, label, description, validate, multiline } = props;
   const modeling = useService<Modeling>('modeling');
   const debounce = useService('debounceInput');
-  return h(TextFieldEntry, {
+  return h(multiline ? TextAreaEntry : TextFieldEntry, {
     id,
     element,
     label,
     description,
     debounce,
     validate,
+    ...(multiline ? { rows: 1, autoResize: true, monospace: true } : {}),
     getValue: () => sopAttr(target, name),
     setValue: (value: string | undefined, error?: string | null) => {
       if (error) return;
@@ -144,6 +148,7 @@ export function CalendarExpressionEntry(props: EntryProps) {
     label: 'Calendar expression',
     description: 'FEEL giving a calendar name, or null for wall-clock time.',
     validate: validateFeel,
+    multiline: true,
   });
 }
 

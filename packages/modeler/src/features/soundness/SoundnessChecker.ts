@@ -16,8 +16,8 @@ const DEBOUNCE_MS = 400;
  * Checks soundness after each change (debounced), in a worker when the
  * browser has them: the diagram is saved as XML and goes through the
  * engine's `parse` and `compile` and the lint plugin's `checkSoundness`,
- * as in `sopflow validate`. Fires `soundness.checking` and
- * `soundness.completed` with a {@link SoundnessResult}.
+ * as in `sopflow validate`. Fires `soundness.checking` as soon as the
+ * diagram changes and `soundness.completed` with a {@link SoundnessResult}.
  */
 export default class SoundnessChecker {
   static $inject = ['eventBus', 'bpmnjs'];
@@ -41,13 +41,15 @@ export default class SoundnessChecker {
     return this.last;
   }
 
-  /** Checks after the debounce delay, replacing a check already scheduled. */
+  /** Checks after the debounce delay, replacing a check already scheduled; the last result is stale from now on. */
   schedule(): void {
     clearTimeout(this.timer);
+    ++this.seq;
+    this.eventBus.fire('soundness.checking');
     this.timer = setTimeout(() => void this.check(), DEBOUNCE_MS);
   }
 
-  /** Checks now; a result that arrives after a newer check started is dropped. */
+  /** Checks now; a result that arrives after a newer check started (or was scheduled) is dropped. */
   async check(): Promise<SoundnessResult | undefined> {
     const id = ++this.seq;
     this.eventBus.fire('soundness.checking');
