@@ -40,10 +40,15 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds the modeler (`vite build`) unless its dist/ is newer than its sources. */
+/**
+ * Builds the modeler (`vite build`) unless its dist/ is newer than what it
+ * bundles: its own sources, the engine, moddle and lint sources, and the
+ * example diagrams it ships as templates.
+ */
 export function ensureModelerBuilt(): void {
   const index = join(MODELER, 'dist/index.html');
-  const sources = Math.max(newestSource(join(MODELER, 'src')), statSync(join(MODELER, 'index.html')).mtimeMs);
+  const bundled = ['packages/modeler/src', 'packages/engine/src', 'packages/moddle/src', 'packages/moddle/resources', 'packages/lint/src', 'examples'];
+  const sources = Math.max(...bundled.map((dir) => newestSource(join(ROOT, dir))), statSync(join(MODELER, 'index.html')).mtimeMs, statSync(join(MODELER, 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: MODELER, stdio: 'pipe' });
 }
