@@ -69,12 +69,13 @@ export class Checkpointer {
       eval: true,
       workerData: { driver, path: options.path, intervalMs: options.intervalMs, busyTimeoutMs: options.busyTimeoutMs },
     });
-    this.worker.unref();
     this.worker.on('message', (result: CheckpointResult) => options.onCheckpoint?.(result));
     // A failing worker (e.g. the file could not be opened) only stops background
     // checkpoints; the connection's automatic checkpoint still bounds the WAL.
     this.worker.on('error', () => {});
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    // Last: adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   /** Runs a last checkpoint, closes the worker's connection and waits for the thread to end. */

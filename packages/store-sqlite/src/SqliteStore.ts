@@ -88,8 +88,6 @@ export class SqliteStore implements Store {
   ) {
     this.db = openDatabase(path, options);
     this.readonly = options.readonly ?? false;
-    // Refresh planner statistics where they are missing or stale (cheap, bounded).
-    if (!this.readonly) this.db.pragma('optimize = 0x10002');
     this.s = prepareStatements(this.db);
     const commitTx = this.db.transaction((commit: Commit) => this.apply(commit));
     const timersTx = this.db.transaction((options: AcquireOptions) => this.leaseTimers(options));
@@ -359,13 +357,11 @@ export class SqliteStore implements Store {
     await this.db.backup(destination);
   }
 
-  /** Stops the background checkpoints and closes the database (after refreshing planner statistics). Idempotent. */
+  /** Stops the background checkpoints and closes the database. Idempotent. */
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.checkpointer?.stop();
-    if (!this.db.open) return;
-    if (!this.readonly) this.db.pragma('optimize');
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 
   // ================================================================ helpers

@@ -5,7 +5,7 @@
  * prepares each shape once. Pure.
  */
 import type { ActivityQuery, AuditQuery, InstanceQuery, TaskQuery } from '@sopflow/engine';
-import { SELECT } from './statements.js';
+import { LIMIT, SELECT } from './statements.js';
 
 /** One paged query: the page's rows and the total, with their parameters. */
 export interface PagedQuery {
@@ -39,7 +39,7 @@ class Filter {
   paged(select: string, from: string, order: string, query: { offset?: number; limit?: number }): PagedQuery {
     const clause = this.where.length ? ` WHERE ${this.where.join(' AND ')}` : '';
     return {
-      items: `SELECT ${select} FROM ${from}${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      items: `SELECT ${select} FROM ${from}${clause} ORDER BY ${order} LIMIT ${LIMIT} OFFSET @offset`,
       count: `SELECT count(*) FROM ${from}${clause}`,
       params: { ...this.params, limit: query.limit ?? DEFAULT_LIMIT, offset: query.offset ?? 0 },
     };

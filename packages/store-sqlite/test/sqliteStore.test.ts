@@ -200,26 +200,47 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
-  it('should let a script go on after `await store.close()` and leave no WAL behind', () => {
-    // given: a script that commits, closes and prints (the checkpoint thread must not make it exit early)
+  /** Runs an ES module script with the package sources; returns what it printed. */
+  function runScript(body: (source: string, path: string) => string): { stdout: string; stderr: string; status: number | null; path: string } {
     const path = tempFile();
     const script = tempFile('script.mts');
-    const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-    writeFileSync(
-      script,
-      `import { openSqliteStore } from ${JSON.stringify(source)};
-const store = openSqliteStore(${JSON.stringify(path)});
-await store.commit({ deployments: [], instances: [], tasks: { upsert: [], remove: [] }, timers: { upsert: [{ id: 'x', due: 1, definition: 'p:1', node: 'n' }], remove: [] },
-  jobs: { upsert: [], remove: [] }, subscriptions: { upsert: [], remove: [] }, startSubscriptions: { upsert: [], remove: [] }, audit: [], history: [] });
+    writeFileSync(script, body(JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url))), JSON.stringify(path)));
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 20_000 });
+    return { stdout: run.stdout, stderr: run.stderr, status: run.status, path };
+  }
+
+  const ONE_TIMER = `{ deployments: [], instances: [], tasks: { upsert: [], remove: [] }, timers: { upsert: [{ id: 'x', due: 1, definition: 'p:1', node: 'n' }], remove: [] },
+  jobs: { upsert: [], remove: [] }, subscriptions: { upsert: [], remove: [] }, startSubscriptions: { upsert: [], remove: [] }, audit: [], history: [] }`;
+
+  it('should let a script go on after `await store.close()` and leave no WAL behind', () => {
+    // given: a script that commits, closes and prints (the checkpoint thread must not end it early)
+    // when
+    const run = runScript(
+      (source, path) => `import { openSqliteStore } from ${source};
+const store = openSqliteStore(${path});
+await store.commit(${ONE_TIMER});
 await store.close();
 console.log('closed');`,
     );
-    // when
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 20_000 });
     // then
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('closed');
-    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(existsSync(`${run.path}-wal`)).toBe(false);
+  });
+
+  it('should not keep a process alive whose store was never closed', () => {
+    // given: a script that commits and ends without closing (the checkpoint thread must not hold it)
+    // when
+    const run = runScript(
+      (source, path) => `import { openSqliteStore } from ${source};
+const store = openSqliteStore(${path}, { checkpointIntervalMs: 5 });
+await store.commit(${ONE_TIMER});
+console.log('end');`,
+    );
+    // then: it ended by itself (spawnSync would have killed it after 20 s, with status null)
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('end');
   });
 
   it('should not create a file when opened read-only on a missing path', () => {

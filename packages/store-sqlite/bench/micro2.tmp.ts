@@ -1,0 +1,38 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../src/index.js';
+const commits = JSON.parse(readFileSync('/tmp/commits.json', 'utf8')).slice(0, 6001);
+const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'micro-')), 'x.db'));
+for (const c of commits) await store.commit(c);
+const ids = commits.slice(1).map((c: any) => c.instances[0]?.record.id).filter(Boolean);
+const time = async (label: string, n: number, fn: (i: number) => unknown) => {
+  for (let i = 0; i < 500; i++) await fn(i);
+  const t = performance.now(); for (let i = 0; i < n; i++) await fn(i); console.log(label.padEnd(40), ((performance.now() - t) / n * 1000).toFixed(1), 'µs');
+};
+const db = store.db;
+const cols = 'id, instance_id, process_id, definition, node, name, business_key, assignee, candidate_users, candidate_groups, created_at, due, department, form_key';
+const a = db.prepare(`SELECT ${cols} FROM tasks WHERE instance_id = ? ORDER BY created_at, id LIMIT 1`);
+const b = db.prepare(`SELECT id FROM tasks WHERE instance_id = ? ORDER BY created_at, id LIMIT 1`);
+const c = db.prepare(`SELECT ${cols} FROM tasks WHERE instance_id = @i ORDER BY created_at, id LIMIT @limit OFFSET @offset`);
+const open = ids.filter((id: string) => b.get(id));
+console.log('instances with an open task', open.length, 'of', ids.length);
+await time('positional full', 20000, (i) => a.all(ids[i % ids.length]));
+await time('positional id only', 20000, (i) => b.all(ids[i % ids.length]));
+await time('named full', 20000, (i) => c.all({ i: ids[i % ids.length], limit: 1, offset: 0 }));
+await time('positional full, open only', 20000, (i) => a.all(open[i % open.length]));
+await time('findTasks', 20000, (i) => store.findTasks({ instanceId: ids[i % ids.length], limit: 1 }));
+await time('findTasks open', 20000, (i) => store.findTasks({ instanceId: open[i % open.length], limit: 1 }));
+const d = db.prepare(`SELECT ${cols} FROM tasks WHERE instance_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?`);
+const e = db.prepare(`SELECT ${cols} FROM tasks WHERE instance_id = @i ORDER BY created_at, id LIMIT 1`);
+await time('positional, bound limit/offset', 20000, (i) => d.all(ids[i % ids.length], 1, 0));
+await time('named, literal limit', 20000, (i) => e.all({ i: ids[i % ids.length] }));
+const forms = ['LIMIT ?', 'LIMIT 1 OFFSET ?', 'LIMIT CAST(? AS INTEGER)', 'LIMIT (SELECT ?)', 'LIMIT ?+0'];
+for (const form of forms) { const st = db.prepare(`SELECT ${cols} FROM tasks WHERE instance_id = ? ORDER BY created_at, id ${form}`); await time(form, 20000, (i) => st.all(ids[i % ids.length], form.includes('OFFSET') ? 0 : 1)); }
+const due1 = db.prepare('SELECT rowid, id FROM timers WHERE due <= ? AND available_at <= ? ORDER BY due, rowid LIMIT ?');
+await time('dueTimers bound', 20000, (i) => due1.all(i, i, 256));
+const due2 = db.prepare('SELECT rowid, id FROM timers WHERE due <= ? AND available_at <= ? ORDER BY due, rowid LIMIT 256');
+await time('dueTimers literal limit', 20000, (i) => due2.all(i, i));
+const inst = db.prepare('SELECT rowid FROM instances WHERE id = ? AND rev = ?');
+await time('instance id+rev', 20000, (i) => inst.all(ids[i % ids.length], i));
+console.log(db.prepare('select tbl, idx from sqlite_stat1').all().length, 'stat1 rows;', (() => { try { return db.prepare('select count(*) n from sqlite_stat4').get(); } catch (e) { return String(e); } })());

@@ -1,0 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../src/index.js';
+const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'noclose-')), 'x.db'), { checkpointIntervalMs: 5 });
+const c = (i: number) => ({ deployments: [], instances: [], tasks: { upsert: [], remove: [] }, timers: { upsert: [{ id: `t${i}`, due: i, definition: 'p:1', node: 'n'.repeat(500) }], remove: [] }, jobs: { upsert: [], remove: [] }, subscriptions: { upsert: [], remove: [] }, startSubscriptions: { upsert: [], remove: [] }, audit: [], history: [] });
+const end = performance.now() + Number(process.argv[2] ?? 300);
+let i = 0;
+while (performance.now() < end) await store.commit(c(i++));
+console.log('end of script', i);
