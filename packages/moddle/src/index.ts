@@ -6,9 +6,16 @@ export const SOP_NAMESPACE = 'https://sopflow.dev/schema/bpmn/sop/1.0';
 /**
  * The `sop:` extension as a moddle package descriptor. Pass it to bpmn-moddle
  * (`new BpmnModdle({ sop: sopDescriptor })`) or to bpmn-js
- * (`moddleExtensions: { sop: sopDescriptor }`).
+ * (`moddleExtensions: { sop: sopDescriptor }`). moddle rewrites a
+ * descriptor in place when it registers it: when several moddles share a
+ * page, give each its own {@link createSopDescriptor}.
  */
 export const sopDescriptor = descriptor;
+
+/** A fresh copy of the `sop:` descriptor, for one moddle (see {@link sopDescriptor}). */
+export function createSopDescriptor(): typeof descriptor {
+  return structuredClone(descriptor);
+}
 
 /**
  * `sop:` attributes whose local names Camunda 7's descriptor also defines on

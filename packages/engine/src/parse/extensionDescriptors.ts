@@ -53,9 +53,11 @@ export interface ReconciledExtensions {
  * Camunda first, as `@sopflow/moddle` decided (`sopCamundaCompatibleDescriptor`).
  */
 const EXTENSIONS: ReadonlyArray<readonly [string, PackageDescriptor]> = [
-  ['camunda', camundaDescriptor as PackageDescriptor],
-  ['sop', sopDescriptor as PackageDescriptor],
-  ['zeebe', zeebeDescriptor as PackageDescriptor],
+  // Copies taken when this module loads: moddle rewrites a descriptor in place when it registers it,
+  // so another moddle in the same page (bpmn-js) registering the shared object must not affect ours.
+  ['camunda', structuredClone(camundaDescriptor) as PackageDescriptor],
+  ['sop', structuredClone(sopDescriptor) as PackageDescriptor],
+  ['zeebe', structuredClone(zeebeDescriptor) as PackageDescriptor],
 ];
 
 function qualify(prefix: string, name: string): string {

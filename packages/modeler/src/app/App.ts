@@ -5,7 +5,7 @@
  */
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
-import { sopDescriptor } from '@sopflow/moddle';
+import { createSopDescriptor } from '@sopflow/moddle';
 import type { LintConfig } from 'bpmnlint-plugin-sopflow';
 import { ApiClient } from '../api/ApiClient.js';
 import type Calendars from '../features/calendars/Calendars.js';
@@ -95,7 +95,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     propertiesPanel: { parent: panels.properties },
     linting: { active: true },
     // A copy: moddle rewrites a descriptor in place when it registers it, and the engine's own moddle must get the original.
-    moddleExtensions: { sop: structuredClone(sopDescriptor) },
+    moddleExtensions: { sop: createSopDescriptor() },
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, sopPropertiesModule, lintModule, soundnessModule, simulationModule],
   });
   const get = <T>(name: string): T => modeler.get<T>(name);

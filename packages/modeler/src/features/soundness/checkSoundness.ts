@@ -1,7 +1,2 @@
-/**
- * The soundness checker of bpmnlint-plugin-sopflow. Its package entry does
- * not export it yet, so this one module imports it from the plugin's
- * source; once it does, this becomes
- * `export { checkSoundness, type Finding } from 'bpmnlint-plugin-sopflow'`.
- */
-export { checkSoundness, type Finding, type FindingKind } from '../../../../lint/src/soundness/index.js';
+/** The soundness checker of bpmnlint-plugin-sopflow, as `sopflow validate` runs it. */
+export { checkSoundness, type Finding, type FindingKind } from 'bpmnlint-plugin-sopflow';
