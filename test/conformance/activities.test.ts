@@ -406,3 +406,56 @@ describe('escalation throw caught by an interrupting event sub-process', () => {
     expect(await trail(instance.id, 'node.entered')).not.toContain('next');
   });
 });
+
+describe('job timeouts', () => {
+  it('should fail a handler that hangs past sop:timeout, retry it, and raise an incident when retries run out', async () => {
+    // given: a handler that never answers, sop:timeout PT30S, two retries
+    const xml = `<?xml version="1.0"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
+  <bpmn:process id="hang" isExecutable="true">
+    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+    <bpmn:serviceTask id="call" sop:type="slow" sop:timeout="PT30S" sop:retries="2" sop:retryBackoff="PT1M"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="e"/><bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+    let calls = 0;
+    const { engine, clock, types } = await setup('sequence.tasks', { handlers: { slow: () => { calls += 1; return new Promise(() => {}); } } });
+    await engine.deploy(xml);
+    const instance = await engine.start('hang');
+    // when
+    await clock.advance('PT30S');
+    await clock.advance('PT1M');
+    await clock.advance('PT30S');
+    // then
+    expect(calls).toBe(2);
+    const view = await engine.instance(instance.id);
+    expect(view.incidents).toEqual([expect.objectContaining({ kind: 'job', node: 'call' })]);
+    expect(view.incidents[0].message).toContain("handler 'slow' did not finish within PT30S (sop:timeout)");
+    expect((await types(instance.id)).filter((t) => t === 'job.failed')).toHaveLength(2);
+  });
+
+  it('should complete a handler that answers within sop:timeout and cancel its timeout', async () => {
+    // given: a handler that answers after a real macrotask, sop:timeout PT30S
+    const xml = `<?xml version="1.0"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
+  <bpmn:process id="quick" isExecutable="true">
+    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+    <bpmn:serviceTask id="call" sop:type="quick" sop:timeout="PT30S"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="e"/><bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+    const { engine, clock, types } = await setup('sequence.tasks', {
+      handlers: { quick: () => new Promise((resolve) => setImmediate(() => resolve({ answered: true }))) },
+    });
+    await engine.deploy(xml);
+    const instance = await engine.start('quick');
+    // when
+    await engine.idle();
+    await clock.advance('PT1M');
+    // then
+    const view = await engine.instance(instance.id);
+    expect(view.status).toBe('completed');
+    expect(view.variables).toMatchObject({ answered: true });
+    expect(await types(instance.id)).not.toContain('job.failed');
+  });
+});

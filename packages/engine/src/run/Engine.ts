@@ -15,7 +15,7 @@ import { parse, type ParseOptions } from '../parse/index.js';
 import type { Report, ReportQuery } from '../report/report.js';
 import { emptyCommit, type ActivityQuery, type AuditEvent, type AuditQuery, type InstanceQuery, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
 import { MemoryStore } from '../store/MemoryStore.js';
-import { BusinessCalendar, type CalendarSpec } from '../time/index.js';
+import { BusinessCalendar, durationToMillis, parseDuration, type CalendarSpec } from '../time/index.js';
 import { Definitions } from './Definitions.js';
 import { startTimerRow, Unit, type Command, type CommandResult } from './Unit.js';
 import { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './variables.js';
@@ -145,6 +145,8 @@ const DEFAULT_LIMITS: EngineLimits = {
  * state change is one store commit. Time, ids, store and handlers are
  * injected; the engine reads no clock of its own.
  */
+const noop = (): void => {};
+
 export class Engine {
   readonly store: Store;
   readonly clock: Clock;
@@ -161,6 +163,11 @@ export class Engine {
   private serialTail: Promise<unknown> = Promise.resolve();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly runningJobs = new Set<string>();
+  private racingHandlers = 0;
+  /** A clock moved by the caller (VirtualClock): a handler racing its sop:timeout waits on that caller. */
+  private readonly drivenClock: boolean;
+  /** idle() loops waiting for work; a handler that starts racing its timeout wakes them to re-check. */
+  private readonly nudges = new Set<() => void>();
   private wake: { at: number; cancel: () => void } | undefined;
   private kickQueued = false;
   private closed = false;
@@ -181,6 +188,7 @@ export class Engine {
     this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits, options.timeZone ?? 'UTC');
     const clock = this.clock as Clock & { addIdleWaiter?: (fn: () => Promise<void>) => () => void };
     this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.idle());
+    this.drivenClock = this.stopIdleWaiter !== undefined;
     // Another worker's commit may bring an earlier timer or a new job: re-arm.
     this.stopWatching = options.scheduler === false ? undefined : this.store.watch?.(() => this.kick());
     if (options.scheduler !== false) this.kick();
@@ -630,16 +638,29 @@ export class Engine {
 
   // ================================================================ running
 
-  /** Resolves when no handler is running and nothing is queued (virtual-time tests await it). */
+  /**
+   * Resolves when no handler is running and nothing is queued (virtual-time tests await it).
+   * Under a clock you move yourself (VirtualClock), a handler still running after the queue
+   * has drained and that has a `sop:timeout` counts as waiting: only moving the clock ends it.
+   */
   async idle(): Promise<void> {
     for (let rounds = 0; rounds < 10_000; rounds++) {
-      await this.serialTail.catch(() => {});
+      await this.serialTail.catch(noop);
       if (this.kickQueued) await Promise.resolve();
-      if (this.inflight.size === 0 && !this.kickQueued) {
-        await this.serialTail.catch(() => {});
-        if (this.inflight.size === 0 && !this.kickQueued) return;
+      const waiting = () => (this.drivenClock ? this.racingHandlers : 0);
+      const settled = () => this.inflight.size <= waiting() && !this.kickQueued;
+      if (settled()) {
+        // A racing handler that is about to answer gets a macrotask turn to do it.
+        if (waiting() > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        await this.serialTail.catch(noop);
+        if (settled()) return;
       }
-      await Promise.allSettled([...this.inflight]);
+      // While a handler races the clock, "all settled" may never come: re-check as each piece of work settles.
+      const pending = waiting() > 0 ? [...this.inflight].map((p) => p.then(noop, noop)) : [Promise.allSettled([...this.inflight])];
+      let nudge: () => void = noop;
+      const nudged = new Promise<void>((resolve) => this.nudges.add((nudge = resolve)));
+      await Promise.race([...pending, nudged]);
+      this.nudges.delete(nudge);
     }
   }
 
@@ -793,12 +814,31 @@ export class Engine {
     }
   }
 
+  /** Races a handler against its `sop:timeout` on the engine's clock: a handler that hangs fails the job. */
+  private async withTimeout<T>(row: JobRow, work: Promise<T> | T): Promise<T> {
+    const timeout = (await this.definitions.byDefinitionKey(row.definition)).runtime.node(row.node)?.jobTimeout;
+    if (!timeout) return work;
+    const ms = durationToMillis(parseDuration(timeout));
+    let cancel: (() => void) | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      cancel = this.clock.setTimer(this.clock.now() + ms, () => reject(new Error(`handler '${row.type}' did not finish within ${timeout} (sop:timeout)`)));
+    });
+    this.racingHandlers += 1;
+    for (const nudge of this.nudges) nudge();
+    try {
+      return await Promise.race([work, expired]);
+    } finally {
+      this.racingHandlers -= 1;
+      cancel?.();
+    }
+  }
+
   private async runJob(row: JobRow): Promise<void> {
     const handler = this.handlers[row.type];
     const job = toJob(row);
     let event: Command;
     try {
-      const result = await handler(job);
+      const result = await this.withTimeout(row, handler(job));
       const variables = checkVariables(result ?? {}, `handler '${row.type}' result`, this.variableLimits);
       event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId: row.id, variables } };
     } catch (error) {
