@@ -7,7 +7,7 @@
  *   3. 100,000 timers due at once fired by one clock.advance('PT1H').
  *
  * Run from the repository root:
- *   node --conditions=source --import tsx packages/store-sqlite/bench/measure.ts [--cases=100000] [--seconds=10] [--synchronous=normal|full] [--only=steps,waiting,timers]
+ *   node --conditions=source --import tsx packages/store-sqlite/bench/measure.ts [--cases=100000] [--seconds=10] [--synchronous=normal|full] [--store=memory] [--checkpoint=inline] [--only=steps,waiting,timers]
  *
  * It reads the wall clock and the file system: it is a measuring tool, not a test.
  */
@@ -27,6 +27,8 @@ const SYNCHRONOUS = (args.synchronous ?? 'normal') as 'full' | 'normal';
 const ONLY = new Set((args.only ?? 'steps,waiting,timers').split(','));
 // --store=memory runs the same workload on MemoryStore: the engine's own cost, for comparison.
 const MEMORY = args.store === 'memory';
+// --checkpoint=inline turns the background checkpoint thread off (SQLite checkpoints inside commits).
+const INLINE_CHECKPOINTS = args.checkpoint === 'inline';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -74,7 +76,7 @@ interface Harness {
 async function harness(xml: string): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'sopflow-measure-'));
   const path = join(dir, 'sopflow.db');
-  const sqlite = MEMORY ? undefined : openSqliteStore(path, { synchronous: SYNCHRONOUS });
+  const sqlite = MEMORY ? undefined : openSqliteStore(path, { synchronous: SYNCHRONOUS, ...(INLINE_CHECKPOINTS ? { checkpointIntervalMs: 0 } : {}) });
   const store: Store = sqlite ?? new MemoryStore();
   let commits = 0;
   const commit = store.commit.bind(store);
@@ -105,7 +107,7 @@ async function harness(xml: string): Promise<Harness> {
   };
 }
 
-const fileSize = (path: string) => ['', '-wal', '-shm'].reduce((n, suffix) => n + (statSync(path + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
+const fileSize = (path: string) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -141,7 +143,7 @@ async function steps(): Promise<void> {
   const commits = h.commits() - commits0;
   const cases = h.completed() - cases0;
   if (commits !== cases * 6) throw new Error(`expected 6 commits per case: ${commits} commits for ${cases} cases`);
-  console.log(`1. steps: ${fmt(commits / seconds)} committed steps/s (${fmt(cases / seconds)} cases/s; ${fmt(commits)} steps in ${seconds.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU; ${MEMORY ? 'MemoryStore' : `synchronous=${SYNCHRONOUS}`})`);
+  console.log(`1. steps: ${fmt(commits / seconds)} committed steps/s (${fmt(cases / seconds)} cases/s; ${fmt(commits)} steps in ${seconds.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU; ${MEMORY ? 'MemoryStore' : `synchronous=${SYNCHRONOUS}${INLINE_CHECKPOINTS ? ', inline checkpoints' : ''}`})`);
   await h.done();
 }
 
@@ -169,7 +171,7 @@ async function waiting(): Promise<void> {
   }
   const rss = rssAfterGc();
   console.log(
-    `2. waiting: ${fmt(CASES)} cases started in ${startSeconds.toFixed(1)} s (${fmt(CASES / startSeconds)} steps/s); file ${mb(fileSize(h.path))}; ` +
+    `2. waiting: ${fmt(CASES)} cases started in ${startSeconds.toFixed(1)} s (${fmt(CASES / startSeconds)} steps/s); file ${mb(fileSize(h.path))} (+ ${mb(fileSize(`${h.path}-wal`))} WAL); ` +
       `tasks({ candidateGroups: ['g7'], limit: 50 }) median ${median(times).toFixed(2)} ms (3 groups: ${median(many).toFixed(2)} ms); ` +
       `RSS after GC ${mb(rss.rss)} (${mb(RSS_AT_START)} before the first case; V8 heap used ${mb(rss.heapUsed)}, external ${mb(rss.external)})`,
   );

@@ -32,6 +32,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
+// A checkpoint copies WAL frames to the file; it needs next to no page cache.
+db.pragma('cache_size = -256');
 let last = '';
 const run = () => {
   try {
@@ -68,6 +70,8 @@ export class Checkpointer {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { driver, path: options.path, intervalMs: options.intervalMs, busyTimeoutMs: options.busyTimeoutMs },
+      // A few objects a second: a small heap keeps the thread's memory small.
+      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
     });
     this.worker.on('message', (result: CheckpointResult) => options.onCheckpoint?.(result));
     // A failing worker (e.g. the file could not be opened) only stops background

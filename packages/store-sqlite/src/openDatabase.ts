@@ -29,10 +29,15 @@ export interface SqliteStoreOptions {
    * then checkpoints inside the commit that crosses 10,000 WAL pages.
    */
   checkpointIntervalMs?: number;
+  /** SQLite page cache of the connection, in MiB (default 8). Bounded whatever the number of cases; the OS file cache serves the rest. */
+  cacheSizeMiB?: number;
 }
 
 /** Default busy timeout (ms). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Default page cache of a connection (MiB). */
+export const DEFAULT_CACHE_SIZE_MIB = 8;
 
 /** Default interval of background checkpoints (ms). */
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
@@ -50,7 +55,7 @@ export function openDatabase(path: string, options: SqliteStoreOptions = {}): Da
     const info = readSchemaInfo(db);
     if (!isSopflowFile(info)) throw new NotASopflowDatabaseError(path, info.applicationId);
     if (info.version > SQLITE_SCHEMA_VERSION) throw new SchemaTooNewError(path, info.version, SQLITE_SCHEMA_VERSION);
-    configure(db, readonly, options.synchronous ?? 'normal');
+    configure(db, readonly, options.synchronous ?? 'normal', options.cacheSizeMiB ?? DEFAULT_CACHE_SIZE_MIB);
     if (info.version < SQLITE_SCHEMA_VERSION) upgrade(db, path, info.version, readonly, options.migrate ?? true);
     return db;
   } catch (error) {
@@ -59,12 +64,12 @@ export function openDatabase(path: string, options: SqliteStoreOptions = {}): Da
   }
 }
 
-function configure(db: Database.Database, readonly: boolean, synchronous: 'full' | 'normal'): void {
+function configure(db: Database.Database, readonly: boolean, synchronous: 'full' | 'normal', cacheSizeMiB: number): void {
   // WAL: readers never block the writer nor each other; a commit appends to the -wal file.
   if (!readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  // 16 MiB page cache per connection (bounded, whatever the number of cases); temporary sort tables in memory.
-  db.pragma('cache_size = -16384');
+  // Page cache (negative: in KiB); temporary sort tables in memory.
+  db.pragma(`cache_size = ${-Math.round(cacheSizeMiB * 1024)}`);
   db.pragma('temp_store = MEMORY');
   // Checkpoints normally run on a background thread (Checkpointer.ts). Inline, as a
   // safety net or when that thread is off, every 10,000 pages (~40 MiB) instead of

@@ -19,19 +19,21 @@ describe('SqliteStore', () => {
     expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10000);
+    expect(store.db.pragma('cache_size', { simple: true })).toBe(-8192);
     expect(store.db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     await store.close();
     expect(store.db.open).toBe(false);
   });
 
-  it('should apply the busy timeout and synchronous mode it is given', async () => {
+  it('should apply the busy timeout, synchronous mode and cache size it is given', async () => {
     // given
     const path = tempFile();
     // when
-    const store = openSqliteStore(path, { busyTimeoutMs: 250, synchronous: 'full' });
+    const store = openSqliteStore(path, { busyTimeoutMs: 250, synchronous: 'full', cacheSizeMiB: 2 });
     // then
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(250);
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(store.db.pragma('cache_size', { simple: true })).toBe(-2048);
     await store.close();
   });
 
