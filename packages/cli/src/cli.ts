@@ -7,10 +7,12 @@ import { CliError, EXIT, type Io } from './io.js';
 import { VERSION } from './version.js';
 import { validateCommand, VALIDATE_HELP } from './commands/validate.js';
 import { modelerCommand, MODELER_HELP } from './commands/modeler.js';
+import { startCommand, START_HELP } from './commands/start.js';
 
 export { VERSION };
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
+  start: { run: startCommand, help: START_HELP, summary: 'the workbench: model, run and monitor SOPs in the browser on a local store' },
   modeler: { run: modelerCommand, help: MODELER_HELP, summary: 'draw, check and simulate SOP diagrams in the browser (local server)' },
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: 'lint and soundness-check diagrams (stylish, json, junit, sarif, github)' },
   test: { run: testCommand, help: TEST_HELP, summary: 'run scenario files against their diagrams under virtual time' },
