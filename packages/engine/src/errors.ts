@@ -145,3 +145,35 @@ export class VariableError extends SopflowError {
     super('variables.invalid', message, details);
   }
 }
+
+/**
+ * The engine's `authorize` hook refused a call (see `AuthorizeRequest`):
+ * nothing was done. Names the action, the actor and what it was about.
+ */
+export class ForbiddenError extends SopflowError {
+  readonly action: string;
+  readonly actor: string;
+
+  constructor(request: { action: string; actor: { id: string; groups?: string[] }; processId?: string; instanceId?: string; taskId?: string; message?: string; signal?: string }) {
+    const about = [
+      request.processId !== undefined ? `process '${request.processId}'` : '',
+      request.instanceId !== undefined ? `instance '${request.instanceId}'` : '',
+      request.taskId !== undefined ? `task '${request.taskId}'` : '',
+      request.message !== undefined ? `message '${request.message}'` : '',
+      request.signal !== undefined ? `signal '${request.signal}'` : '',
+    ].filter(Boolean);
+    super(
+      'access.forbidden',
+      `'${request.actor.id}' may not ${request.action}${about.length ? ` (${about.join(', ')})` : ''}: refused by the authorize hook.`,
+      {
+        action: request.action,
+        actor: request.actor.id,
+        ...(request.processId !== undefined ? { processId: request.processId } : {}),
+        ...(request.instanceId !== undefined ? { instanceId: request.instanceId } : {}),
+        ...(request.taskId !== undefined ? { taskId: request.taskId } : {}),
+      },
+    );
+    this.action = request.action;
+    this.actor = request.actor.id;
+  }
+}

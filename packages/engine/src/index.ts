@@ -66,3 +66,4 @@ export {
   type JobHandler,
 } from './run/Engine.js';
 export { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './run/variables.js';
+export { AUTHORIZE_ACTIONS, checkAuthorized, type Authorize, type AuthorizeAction, type AuthorizeRequest } from './run/authorize.js';

@@ -19,6 +19,7 @@ import { BusinessCalendar, durationToMillis, parseDuration, type CalendarSpec } 
 import { Definitions } from './Definitions.js';
 import { startTimerRow, Unit, type Command, type CommandResult } from './Unit.js';
 import { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './variables.js';
+import { checkAuthorized, type Authorize, type AuthorizeAction, type AuthorizeRequest } from './authorize.js';
 
 /** A job as a handler or external worker sees it. */
 export interface Job {
@@ -72,6 +73,14 @@ export interface EngineOptions {
   auditSalt?: string;
   /** Groups of a user, for candidate-group checks when `by` is only a user id. */
   identity?: { groupsOf(userId: string): string[] | Promise<string[]> };
+  /**
+   * Asked before every command and read made through the API (start, cancel,
+   * complete, correlate, read an instance or the audit trail…) with the
+   * action, the actor and the subject; anything but `true` refuses the call
+   * with ForbiddenError and nothing is done. Default: everything allowed.
+   * See {@link AuthorizeRequest}.
+   */
+  authorize?: Authorize;
   /** This engine's name in job and timer leases. */
   workerId?: string;
   /** How long a worker holds a leased job or timer before another may take it. */
@@ -238,6 +247,8 @@ export class Engine {
     const slaErrors = slaProblems.filter((p) => p.severity === 'error');
     if (slaErrors.length) throw new BpmnValidationError(slaErrors);
     warnings.push(...slaProblems);
+    const actor = await this.actor(options.by ?? 'system');
+    for (const p of processes) await checkAuthorized(this.options.authorize, { action: 'process.deploy', actor, processId: p.id });
     const checksum = this.hash(parsed.xml);
     // Another worker deploying the same process at the same moment makes our commit conflict: look again.
     for (let attempt = 0; ; attempt++) {
@@ -340,6 +351,7 @@ export class Engine {
     options: { variables?: Variables; businessKey?: string; version?: number; by?: string; startNode?: string; id?: string } = {},
   ): Promise<InstanceView> {
     const variables = checkVariables(options.variables, `start(${processId})`, this.variableLimits);
+    await this.allow('instance.start', options.by, { processId, ...(options.businessKey !== undefined ? { businessKey: options.businessKey } : {}), variables });
     const deployed = await this.definitions.byProcessId(processId, options.version);
     const [result] = await this.execute([
       {
@@ -354,11 +366,16 @@ export class Engine {
         },
       },
     ]);
-    return this.instance(result.instanceId!);
+    return this.view(result.instanceId!);
   }
 
-  /** The instance's current state: variables, active activities, incidents, timers. */
-  async instance(id: string): Promise<InstanceView> {
+  /** The instance's current state: variables, active activities, incidents, timers. `by`: who reads (authorized as `instance.read`). */
+  async instance(id: string, options: { by?: By } = {}): Promise<InstanceView> {
+    await this.allowOnInstance('instance.read', options.by, id);
+    return this.view(id);
+  }
+
+  private async view(id: string): Promise<InstanceView> {
     const record = await this.store.getInstance(id);
     if (!record) throw new NotFoundError('instance', id);
     const state = record.state;
@@ -395,37 +412,51 @@ export class Engine {
     };
   }
 
-  async instances(query: InstanceQuery = {}) {
+  /** Instances (without state) by process, definition, business key, status, parent, incidents; paged. */
+  async instances(query: InstanceQuery = {}, options: { by?: By } = {}) {
+    await this.allow('instance.list', options.by, query.processId !== undefined ? { processId: query.processId } : {});
     return this.store.findInstances(query);
   }
 
   /** Cancels a running instance (and the instances it called). */
   async cancel(instanceId: string, options: { reason?: string; by?: By } = {}): Promise<void> {
-    const actor = await this.actor(options.by ?? 'system');
+    const actor = await this.allowOnInstance('instance.cancel', options.by, instanceId);
     await this.execute([{ kind: 'event', instanceId, event: { type: 'cancel', at: this.clock.now(), actor, ...(options.reason ? { reason: options.reason } : {}) } }]);
   }
 
   /** Sets process-level variables of a running instance. */
   async setVariables(instanceId: string, variables: Variables, options: { by?: By } = {}): Promise<void> {
     const vars = checkVariables(variables, `setVariables(${instanceId})`, this.variableLimits);
-    const actor = await this.actor(options.by ?? 'system');
+    const actor = await this.allowOnInstance('instance.setVariables', options.by, instanceId, { variables: vars });
     await this.execute([{ kind: 'event', instanceId, event: { type: 'variables.set', at: this.clock.now(), actor, variables: vars } }]);
   }
 
   /** Resolves an incident: the token tries again (a failed job gets new retries). */
   async resolveIncident(instanceId: string, incidentId: string, options: { variables?: Variables; by?: By } = {}): Promise<void> {
     const vars = checkVariables(options.variables, `resolveIncident(${incidentId})`, this.variableLimits);
-    const actor = await this.actor(options.by ?? 'system');
+    const actor = await this.allowOnInstance('incident.resolve', options.by, instanceId, { variables: vars });
     await this.execute([{ kind: 'event', instanceId, event: { type: 'incident.resolve', at: this.clock.now(), actor, incidentId, variables: vars } }]);
   }
 
   // ================================================================ tasks
 
-  async tasks(query: TaskQuery = {}): Promise<Page<TaskRow>> {
+  /** Open tasks by instance, process, business key, node, assignee, candidates, overdue; paged. */
+  async tasks(query: TaskQuery = {}, options: { by?: By } = {}): Promise<Page<TaskRow>> {
+    await this.allow('task.list', options.by, {
+      ...(query.processId !== undefined ? { processId: query.processId } : {}),
+      ...(query.instanceId !== undefined ? { instanceId: query.instanceId } : {}),
+    });
     return this.store.findTasks(query);
   }
 
-  async task(taskId: string): Promise<TaskRow> {
+  /** One open task. @throws NotFoundError once it is completed */
+  async task(taskId: string, options: { by?: By } = {}): Promise<TaskRow> {
+    const task = await this.openTask(taskId);
+    await this.allow('task.read', options.by, taskSubject(task));
+    return task;
+  }
+
+  private async openTask(taskId: string): Promise<TaskRow> {
     const task = await this.store.getTask(taskId);
     if (!task) throw new NotFoundError('task', taskId, 'it does not exist or is no longer open');
     return task;
@@ -433,21 +464,21 @@ export class Engine {
 
   /** Claims a task for `user` (who must be a candidate). `by` defaults to the user. */
   async claim(taskId: string, user: string, options: { by?: By } = {}): Promise<void> {
-    const task = await this.task(taskId);
-    const actor = await this.actor(options.by ?? user);
+    const task = await this.openTask(taskId);
+    const actor = await this.allow('task.claim', options.by ?? user, taskSubject(task));
     await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.clock.now(), actor, taskId, user } }]);
   }
 
   async unclaim(taskId: string, options: { by: By }): Promise<void> {
-    const task = await this.task(taskId);
-    const actor = await this.actor(options.by);
+    const task = await this.openTask(taskId);
+    const actor = await this.allow('task.claim', options.by, taskSubject(task));
     await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.clock.now(), actor, taskId, user: null } }]);
   }
 
   /** Reassigns a task (a supervisor's or an SLA rule's move), recorded in the audit trail. */
   async assign(taskId: string, to: { assignee?: string | null; candidateUsers?: string[]; candidateGroups?: string[] }, options: { by: By }): Promise<void> {
-    const task = await this.task(taskId);
-    const actor = await this.actor(options.by);
+    const task = await this.openTask(taskId);
+    const actor = await this.allow('task.assign', options.by, taskSubject(task));
     await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.assign', at: this.clock.now(), actor, taskId, ...to } }]);
   }
 
@@ -457,8 +488,8 @@ export class Engine {
    */
   async complete(taskId: string, options: { by: By; variables?: Variables }): Promise<void> {
     const variables = checkVariables(options.variables, `complete(${taskId})`, this.variableLimits);
-    const task = await this.task(taskId);
-    const actor = await this.actor(options.by);
+    const task = await this.openTask(taskId);
+    const actor = await this.allow('task.complete', options.by, { ...taskSubject(task), variables });
     await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.complete', at: this.clock.now(), actor, taskId, variables } }]);
   }
 
@@ -475,7 +506,12 @@ export class Engine {
     options: { key?: string | null; variables?: Variables; businessKey?: string; by?: By } = {},
   ): Promise<{ correlated: string[]; started: string[] }> {
     const variables = checkVariables(options.variables, `correlate(${message})`, this.variableLimits);
-    const actor = await this.actor(options.by ?? 'system');
+    const actor = await this.allow('message.correlate', options.by, {
+      message,
+      ...(options.key !== undefined ? { correlationKey: options.key } : {}),
+      ...(options.businessKey !== undefined ? { businessKey: options.businessKey } : {}),
+      variables,
+    });
     const [result] = await this.execute([
       {
         kind: 'correlate',
@@ -492,7 +528,7 @@ export class Engine {
   /** Broadcasts a signal to every waiting catch and signal start event. */
   async signal(name: string, options: { variables?: Variables; by?: By } = {}): Promise<void> {
     const variables = checkVariables(options.variables, `signal(${name})`, this.variableLimits);
-    const actor = await this.actor(options.by ?? 'system');
+    const actor = await this.allow('signal.broadcast', options.by, { signal: name, variables });
     await this.execute([{ kind: 'signal', name, variables, actor }]);
   }
 
@@ -555,12 +591,16 @@ export class Engine {
 
   readonly audit = {
     /** Audit events by instance, business key, process, node, actor, type, time range; paged. */
-    query: (query: AuditQuery): Promise<Page<AuditEvent>> => this.store.queryAudit(query),
+    query: async (query: AuditQuery, options: { by?: By } = {}): Promise<Page<AuditEvent>> => {
+      await this.allowAudit(options.by, query);
+      return this.store.queryAudit(query);
+    },
     /**
      * Verifies the hash chain of one instance (or every instance): finds any
      * edited, deleted, reordered or truncated event and names the first.
      */
-    verify: async (instanceId?: string): Promise<{ ok: boolean; checked: number; problems: VerifyProblem[] }> => {
+    verify: async (instanceId?: string, options: { by?: By } = {}): Promise<{ ok: boolean; checked: number; problems: VerifyProblem[] }> => {
+      await this.allowAudit(options.by, instanceId !== undefined ? { instanceId } : {});
       const ids: Array<{ id: string; last?: { seq: number; hash: string } }> = [];
       if (instanceId !== undefined) {
         const record = await this.store.getInstance(instanceId);
@@ -588,9 +628,11 @@ export class Engine {
      * The audit trail as JSON Lines or CSV (UTF-8 with BOM, for spreadsheet
      * tools), streamed page by page: never the whole trail in memory.
      */
-    audit: (options: { format: 'jsonl' | 'csv'; query?: AuditQuery; bom?: boolean }): AsyncIterable<string> => {
+    audit: (options: { format: 'jsonl' | 'csv'; query?: AuditQuery; bom?: boolean; by?: By }): AsyncIterable<string> => {
       const store = this.store;
+      const allowed = () => this.allowAudit(options.by, options.query ?? {});
       return (async function* () {
+        await allowed();
         if (options.format === 'csv') yield `${options.bom === false ? '' : UTF8_BOM}${csvHeader()}\r\n`;
         const pageSize = 1000;
         for (let offset = 0; ; offset += pageSize) {
@@ -605,9 +647,11 @@ export class Engine {
      * started in the period, a start and complete event per activity
      * execution, resource = who worked on it.
      */
-    xes: (query: { processId?: string; from?: number; to?: number } = {}): AsyncIterable<string> => {
+    xes: (query: { processId?: string; from?: number; to?: number; by?: By } = {}): AsyncIterable<string> => {
       const store = this.store;
+      const allowed = () => this.allowAudit(query.by, query.processId !== undefined ? { processId: query.processId } : {});
       return (async function* () {
+        await allowed();
         yield xesHead();
         const pageSize = 200;
         for (let offset = 0; ; offset += pageSize) {
@@ -627,12 +671,14 @@ export class Engine {
   // ================================================================ reports
 
   /** KPI report: per process, node and department, for a period. Computed by the store. */
-  async report(query: ReportQuery = {}): Promise<Report> {
+  async report(query: ReportQuery = {}, options: { by?: By } = {}): Promise<Report> {
+    await this.allow('report.read', options.by, query.processId !== undefined ? { processId: query.processId } : {});
     return this.store.report(query);
   }
 
-  /** Activity executions (history rows). */
-  async activities(query: ActivityQuery = {}) {
+  /** Activity executions (history rows); authorized as `audit.read`. */
+  async activities(query: ActivityQuery = {}, options: { by?: By } = {}) {
+    await this.allowAudit(options.by, query);
     return this.store.findActivities(query);
   }
 
@@ -678,6 +724,40 @@ export class Engine {
     if (typeof by !== 'string') return by;
     if (by === 'system' || !this.options.identity) return { id: by };
     return { id: by, groups: await this.options.identity.groupsOf(by) };
+  }
+
+  /** Resolves the actor and asks the `authorize` hook. @throws ForbiddenError */
+  private async allow(action: AuthorizeAction, by: By | undefined, about: Omit<AuthorizeRequest, 'action' | 'actor'> = {}): Promise<Actor> {
+    const actor = await this.actor(by ?? 'system');
+    await checkAuthorized(this.options.authorize, { action, actor, ...about });
+    return actor;
+  }
+
+  /** {@link allow} for an action on one instance: the hook also learns its process and business key. */
+  private async allowOnInstance(action: AuthorizeAction, by: By | undefined, instanceId: string, about: Omit<AuthorizeRequest, 'action' | 'actor'> = {}): Promise<Actor> {
+    if (!this.options.authorize) return this.actor(by ?? 'system');
+    const record = await this.store.getInstance(instanceId);
+    return this.allow(action, by, {
+      instanceId,
+      ...(record ? { processId: record.processId } : {}),
+      ...(record?.businessKey !== undefined ? { businessKey: record.businessKey } : {}),
+      ...about,
+    });
+  }
+
+  /** `audit.read` over a query: the process is the query's, or the instance's (`process:<id>` chains: that process). */
+  private async allowAudit(by: By | undefined, query: { instanceId?: string; processId?: string }): Promise<void> {
+    if (!this.options.authorize) return;
+    if (query.instanceId !== undefined && query.processId === undefined) {
+      const chain = /^process:(.+)$/.exec(query.instanceId);
+      if (chain) await this.allow('audit.read', by, { instanceId: query.instanceId, processId: chain[1] });
+      else await this.allowOnInstance('audit.read', by, query.instanceId);
+      return;
+    }
+    await this.allow('audit.read', by, {
+      ...(query.processId !== undefined ? { processId: query.processId } : {}),
+      ...(query.instanceId !== undefined ? { instanceId: query.instanceId } : {}),
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -860,6 +940,17 @@ export class Engine {
       if (!(error instanceof NotFoundError) && !(error instanceof InvalidStateError)) throw error;
     }
   }
+}
+
+/** What the `authorize` hook learns about a task action. */
+function taskSubject(task: TaskRow): Omit<AuthorizeRequest, 'action' | 'actor'> {
+  return {
+    taskId: task.id,
+    instanceId: task.instanceId,
+    processId: task.processId,
+    node: task.node,
+    ...(task.businessKey !== undefined ? { businessKey: task.businessKey } : {}),
+  };
 }
 
 function toJob(row: JobRow): Job {
