@@ -20,6 +20,8 @@ import simulationModule, { SimulationPanel } from '../features/simulation/index.
 import soundnessModule from '../features/soundness/index.js';
 import sopPropertiesModule from '../features/sop-properties/index.js';
 import { newDiagramXml } from '../templates/index.js';
+import { viewLinks } from '../workbench/shell.js';
+import { WorkbenchClient } from '../workbench/WorkbenchClient.js';
 import { h, replaceChildren } from './dom.js';
 import { fitDiagram } from './fitDiagram.js';
 
@@ -41,6 +43,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
     replaceChildren(root, h('div', { class: 'fatal' }, h('h1', {}, 'sopflow modeler'), h('p', {}, (error as Error).message)));
     return;
   }
+
+  // Under `sopflow start` (the page URL has `workbench`): links to the Run and Monitor views, and Deploy.
+  const workbench = new URLSearchParams(window.location.search).has('workbench') ? WorkbenchClient.fromLocation() : undefined;
 
   const status = h('div', { class: 'status', attrs: { id: 'status', role: 'status' } });
   const say = (text: string, kind: 'info' | 'error' = 'info') => {
@@ -69,6 +74,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
     svg: toolbarButton('export-svg', 'SVG', 'Download the diagram as SVG'),
     png: toolbarButton('export-png', 'PNG', 'Download the diagram as PNG'),
   };
+  const deployButton = workbench
+    ? toolbarButton('deploy', 'Deploy', 'Save, then deploy this diagram to the workbench: new cases use the new version; running cases keep the version they started with')
+    : undefined;
 
   replaceChildren(
     root,
@@ -76,9 +84,11 @@ export async function startApp(root: HTMLElement): Promise<void> {
       'header',
       { class: 'toolbar' },
       h('span', { class: 'brand' }, 'sopflow'),
+      workbench ? viewLinks(workbench, 'modeler') : null,
       fileName,
       h('span', { class: 'spacer' }),
       buttons.save,
+      deployButton,
       buttons.undo,
       buttons.redo,
       h('span', { class: 'separator' }),
@@ -133,6 +143,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       const palette = canvas.querySelector('.djs-palette')?.getBoundingClientRect();
       fitDiagram(get('canvas'), palette ? palette.right - canvas.getBoundingClientRect().left : 0);
       for (const b of Object.values(buttons)) b.disabled = false;
+      if (deployButton) deployButton.disabled = false;
       fileList.setCurrent(path);
       updateTitle();
       say(warnings ? `Opened ${path} with ${warnings} import warning(s).` : `Opened ${path}.`, warnings ? 'error' : 'info');
@@ -181,6 +192,16 @@ export async function startApp(root: HTMLElement): Promise<void> {
     }
     await session.save();
   }
+  async function deploy(): Promise<void> {
+    if (!workbench || !session.path) return;
+    if (session.dirty) {
+      await save();
+      if (session.dirty) return;
+    }
+    const [result] = await workbench.deploy(session.path);
+    const versions = result.processes.map((p) => `${p.name ?? p.id} v${p.version}${p.created ? '' : ' (unchanged: already deployed)'}`).join(', ');
+    say(`Deployed ${result.path}: ${versions || 'no executable process'}. New cases use it; running cases keep their version.`);
+  }
   async function run(action: () => Promise<unknown>): Promise<void> {
     try {
       await action();
@@ -190,6 +211,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
   }
 
   buttons.save.addEventListener('click', () => void run(save));
+  deployButton?.addEventListener('click', () => void run(deploy));
   buttons.undo.addEventListener('click', () => commandStack.undo());
   buttons.redo.addEventListener('click', () => commandStack.redo());
   const baseName = () => (session.path ?? 'diagram').split('/').pop()!.replace(/\.bpmn$/i, '');

@@ -47,6 +47,21 @@ export interface SimulationOptions {
 /** The simulator's user: may complete any task (it acts as the task's assignee or a member of its groups). */
 export const SIMULATOR = 'simulator';
 
+/** Messages and signals the diagram waits for (start, catch and boundary events, receive tasks), sorted. Pure. */
+export function catchNames(definitions: ProcessDefinition[]): { messages: string[]; signals: string[] } {
+  const messages = new Set<string>();
+  const signals = new Set<string>();
+  const catching = new Set(['startEvent', 'intermediateCatchEvent', 'boundaryEvent', 'receiveTask']);
+  for (const def of definitions) {
+    for (const node of Object.values(def.nodes)) {
+      if (!catching.has(node.type) || !node.event) continue;
+      if (node.event.kind === 'message' && node.event.messageName) messages.add(node.event.messageName);
+      if (node.event.kind === 'signal' && node.event.signalName) signals.add(node.event.signalName);
+    }
+  }
+  return { messages: [...messages].sort(), signals: [...signals].sort() };
+}
+
 function startOptions(definitions: ProcessDefinition[]): StartOption[] {
   const options: StartOption[] = [];
   for (const def of definitions) {
@@ -74,6 +89,9 @@ function startOptions(definitions: ProcessDefinition[]): StartOption[] {
 export class Simulation {
   /** Ways to start a case, in document order. */
   readonly starts: StartOption[];
+  /** Messages and signals the diagram waits for, for the message and signal forms. */
+  readonly messages: string[];
+  readonly signals: string[];
   private instanceIds: string[] = [];
   private readonly listeners = new Set<(event: EngineEvent) => void>();
 
@@ -84,7 +102,10 @@ export class Simulation {
     readonly definitions: ProcessDefinition[],
   ) {
     this.starts = startOptions(definitions);
+    ({ messages: this.messages, signals: this.signals } = catchNames(definitions));
     engine.on('*', (event) => {
+      // Every case is followed, also those a message or a signal started.
+      if (event.type === 'instance.started' && !this.instanceIds.includes(event.instanceId)) this.instanceIds.push(event.instanceId);
       for (const listener of this.listeners) listener(event);
     });
   }
@@ -152,9 +173,26 @@ export class Simulation {
     } else {
       id = (await this.engine.start(start.processId, { variables, by: SIMULATOR, ...(options.businessKey ? { businessKey: options.businessKey } : {}) })).id;
     }
-    this.instanceIds.push(id);
+    if (!this.instanceIds.includes(id)) this.instanceIds.push(id);
     await this.settle();
     return id;
+  }
+
+  /**
+   * Delivers a message to the cases waiting for it with this correlation
+   * key (or starts a case at a message start event), then runs what it set off.
+   * @throws MessageCorrelationError when nothing waits for it
+   */
+  async correlate(name: string, options: { key?: string; variables?: Variables } = {}): Promise<{ correlated: string[]; started: string[] }> {
+    const result = await this.engine.correlate(name, { key: options.key ?? null, variables: options.variables ?? {}, by: SIMULATOR });
+    await this.settle();
+    return result;
+  }
+
+  /** Broadcasts a signal to every waiting signal catch (and signal start), then runs what it set off. */
+  async signal(name: string, variables: Variables = {}): Promise<void> {
+    await this.engine.signal(name, { variables, by: SIMULATOR });
+    await this.settle();
   }
 
   /** Open tasks of every case, oldest first. */

@@ -88,6 +88,15 @@ export class SimulationPanel {
       complete: h('div', { class: 'sim-complete', attrs: { id: 'sim-complete-form' } }),
       completeTitle: h('div', { class: 'sim-complete-title' }),
       completeVariables: h('textarea', { attrs: { id: 'sim-complete-variables', rows: '3', placeholder: 'satisfied = true', spellcheck: 'false' } }),
+      msgName: h('input', { attrs: { id: 'sim-msg-name', type: 'text', list: 'sim-msg-names', autocomplete: 'off', placeholder: 'e.g. parcel-delivered' } }),
+      msgNames: h('datalist', { attrs: { id: 'sim-msg-names' } }),
+      msgKey: h('input', { attrs: { id: 'sim-msg-key', type: 'text', autocomplete: 'off', placeholder: 'e.g. SO-1001' } }),
+      msgVariables: h('textarea', { attrs: { id: 'sim-msg-variables', rows: '2', spellcheck: 'false', placeholder: 'deliveredAt = "2026-11-24"' } }),
+      correlate: button('sim-correlate', 'Send message', () => void this.sendMessage(), 'Deliver the message to the cases waiting for it with this key'),
+      signalName: h('input', { attrs: { id: 'sim-signal-name', type: 'text', list: 'sim-signal-names', autocomplete: 'off' } }),
+      signalNames: h('datalist', { attrs: { id: 'sim-signal-names' } }),
+      signalVariables: h('textarea', { attrs: { id: 'sim-signal-variables', rows: '2', spellcheck: 'false' } }),
+      broadcast: button('sim-broadcast', 'Broadcast signal', () => void this.broadcast(), 'Every waiting signal catch receives it'),
       audit: h('ol', { class: 'sim-audit', attrs: { id: 'sim-audit' } }),
       everyEvent: h('input', { attrs: { id: 'sim-every-event', type: 'checkbox' } }),
     };
@@ -116,6 +125,23 @@ export class SimulationPanel {
       h('h3', {}, 'Waiting tasks'),
       els.tasks,
       els.complete,
+      h(
+        'details',
+        { class: 'sim-events-form', attrs: { id: 'sim-message-form' } },
+        h('summary', {}, 'Send a message'),
+        h('label', {}, 'Message name', els.msgName, els.msgNames),
+        h('label', {}, 'Correlation key', els.msgKey),
+        h('label', {}, 'Variables', els.msgVariables),
+        els.correlate,
+      ),
+      h(
+        'details',
+        { class: 'sim-events-form', attrs: { id: 'sim-signal-form' } },
+        h('summary', {}, 'Broadcast a signal'),
+        h('label', {}, 'Signal name', els.signalName, els.signalNames),
+        h('label', {}, 'Variables', els.signalVariables),
+        els.broadcast,
+      ),
       h('h3', { class: 'sim-audit-heading' }, 'Audit trail', h('label', { class: 'sim-every-event' }, els.everyEvent, 'every event')),
       els.audit,
     );
@@ -190,6 +216,10 @@ export class SimulationPanel {
       const simulation = await Simulation.create({ xml: xml ?? '', calendars: this.calendars.list(), start: at, timeZone: this.zone() });
       this.simulation = simulation;
       this.stale = false;
+      replaceChildren(this.els.msgNames, ...simulation.messages.map((m) => h('option', { attrs: { value: m } })));
+      replaceChildren(this.els.signalNames, ...simulation.signals.map((m) => h('option', { attrs: { value: m } })));
+      if (!this.els.msgName.value && simulation.messages.length) this.els.msgName.value = simulation.messages.find((m) => !simulation.starts.some((st) => st.message === m)) ?? '';
+      if (!this.els.signalName.value && simulation.signals.length) this.els.signalName.value = simulation.signals[0];
       const start = simulation.starts[Number(this.els.start.value) || 0];
       await simulation.start({ ...(start ? { start } : {}), variables, ...(this.els.key.value.trim() ? { businessKey: this.els.key.value.trim() } : {}) });
       this.say('Case started.');
@@ -241,6 +271,47 @@ export class SimulationPanel {
     this.els.completeVariables.focus();
   }
 
+  private async sendMessage(): Promise<void> {
+    const name = this.els.msgName.value.trim();
+    if (!this.simulation) return;
+    if (!name) {
+      this.say('Name the message to send.', true);
+      return;
+    }
+    let variables: Record<string, unknown>;
+    try {
+      variables = parseVariables(this.els.msgVariables.value);
+    } catch (error) {
+      this.say((error as Error).message, true);
+      return;
+    }
+    const key = this.els.msgKey.value.trim();
+    await this.act(async () => {
+      const { correlated, started } = await this.simulation!.correlate(name, { ...(key ? { key } : {}), variables });
+      this.say(`Message ${name}${key ? ` (key ${key})` : ''}: delivered to ${correlated.length} case(s)${started.length ? `, started ${started.length}` : ''}.`);
+    });
+  }
+
+  private async broadcast(): Promise<void> {
+    const name = this.els.signalName.value.trim();
+    if (!this.simulation) return;
+    if (!name) {
+      this.say('Name the signal to broadcast.', true);
+      return;
+    }
+    let variables: Record<string, unknown>;
+    try {
+      variables = parseVariables(this.els.signalVariables.value);
+    } catch (error) {
+      this.say((error as Error).message, true);
+      return;
+    }
+    await this.act(async () => {
+      await this.simulation!.signal(name, variables);
+      this.say(`Signal ${name} broadcast.`);
+    });
+  }
+
   private async completeSelected(): Promise<void> {
     const taskId = this.selectedTask;
     if (!this.simulation || !taskId) return;
@@ -282,7 +353,7 @@ export class SimulationPanel {
     const simulation = this.simulation;
     const on = simulation !== undefined;
     this.els.now.textContent = simulation ? formatInZone(simulation.clock.now(), this.zone()) : '—';
-    for (const b of [this.els.plusHour, this.els.nextDue, this.els.stop]) b.disabled = !on;
+    for (const b of [this.els.plusHour, this.els.nextDue, this.els.stop, this.els.correlate, this.els.broadcast]) b.disabled = !on;
     const hasCalendar = this.calendars.list().length > 0;
     this.els.plusDay.disabled = !on || !hasCalendar;
     this.els.plusDay.title = hasCalendar ? `One working day of the calendar '${this.calendars.list()[0].name}'` : 'Needs a calendars file next to the diagrams';
