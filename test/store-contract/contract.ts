@@ -380,6 +380,20 @@ export function describeStoreContract(name: string, create: () => Promise<StoreU
         expect(page.items[0]).not.toHaveProperty('state');
       }));
 
+    it('should list instances by start time, then id, whatever the order they were created in', () =>
+      withStore(async (store) => {
+        // given: created i2, i10, i1 — i10 and i2 in the same millisecond (found by test/hostile/fuzz.test.ts)
+        for (const record of [instance('i2'), instance('i10'), instance('i1', { startedAt: T0 + 1 })]) {
+          await store.commit(commit({ instances: [{ record, expectedRev: 0 }] }));
+        }
+        // when
+        const ids = (await store.findInstances({})).items.map((r) => r.id);
+        const second = (await store.findInstances({ offset: 1, limit: 1 })).items.map((r) => r.id);
+        // then
+        expect(ids).toEqual(['i10', 'i2', 'i1']);
+        expect(second).toEqual(['i2']);
+      }));
+
     it('should run a whole case through the engine: deploy, start, timer, task, audit verified', () =>
       withStore(async (store) => {
         // given

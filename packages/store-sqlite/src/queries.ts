@@ -89,7 +89,7 @@ export function taskQuery(query: TaskQuery): PagedQuery {
   return f.paged(prefixed('t', SELECT.TASK), from, order, query);
 }
 
-/** Instances without their state, in creation order. */
+/** Instances without their state, by start time then id (the Store contract; several start in the same millisecond). */
 export function instanceQuery(query: InstanceQuery): PagedQuery {
   const f = new Filter();
   f.term('process_id', '=', 'processId', query.processId);
@@ -98,7 +98,7 @@ export function instanceQuery(query: InstanceQuery): PagedQuery {
   f.term('status', '=', 'status', query.status);
   f.term('parent_id', '=', 'parentId', query.parentId);
   if (query.withIncidents) f.where.push('incidents > 0');
-  return f.paged(SELECT.INSTANCE.replace(/,\s*state$/, ''), 'instances', 'rowid', query);
+  return f.paged(SELECT.INSTANCE.replace(/,\s*state$/, ''), 'instances', 'started_at, id', query);
 }
 
 /** Event types left out of the partial index audit_by_type (see schema.ts). */
