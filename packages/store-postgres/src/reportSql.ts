@@ -7,7 +7,7 @@
  * arithmetic and comparators, so the result equals `computeReport` on the
  * same data.
  */
-import type { CycleStats, DepartmentKpi, Kpi, NodeKpi, ProcessKpi, Report, ReportQuery } from '@sopflow/engine';
+import { byDepartment, byNode, type CycleStats, type DepartmentKpi, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportQuery } from '@sopflow/engine';
 import { query, type Queryable } from './sql.js';
 
 // $1 process id (NULL: all), $2 from, $3 to (NULL: open-ended). Flags mirror computeReport's filters.
@@ -162,8 +162,7 @@ export async function report(db: Queryable, q: string, reportQuery: ReportQuery)
       instanceCompliance: c?.with_sla ? c.sla_met / c.with_sla : null,
     };
   });
-  // The same comparators as computeReport.
-  nodes.sort((a, b) => (a.processId + a.node < b.processId + b.node ? -1 : 1));
-  departments.sort((a, b) => (a.department < b.department ? -1 : 1));
+  nodes.sort(byNode);
+  departments.sort(byDepartment);
   return { query: reportQuery, processes, nodes, departments };
 }

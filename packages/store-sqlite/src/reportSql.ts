@@ -7,7 +7,7 @@
  * process, node and department) reach JavaScript, to be put in the
  * reference's order.
  */
-import type { CycleStats, DepartmentKpi, Kpi, NodeKpi, ProcessKpi, Report, ReportQuery } from '@sopflow/engine';
+import { byDepartment, byNode, type CycleStats, type DepartmentKpi, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportQuery } from '@sopflow/engine';
 import type { Row } from './rows.js';
 
 /** Which rows a report group is keyed by. */
@@ -151,9 +151,8 @@ function kpi(row: Row | undefined): Kpi {
 
 /**
  * Puts the grouped rows together as a `Report`, in `computeReport`'s order:
- * processes by id; nodes and departments sorted with the reference's own
- * comparators over the groups in first-stored-row order (so even ties sort
- * the same way). Pure.
+ * processes by id; nodes and departments with the engine's `byNode` and
+ * `byDepartment` (total orders, so no tie depends on row order). Pure.
  */
 export function assembleReport(query: ReportQuery, rows: ReportRows): Report {
   const activityByProcess = new Map(rows.processes.map((r) => [r.process_id as string, r]));
@@ -185,9 +184,9 @@ export function assembleReport(query: ReportQuery, rows: ReportRows): Report {
       ...(r.node_name ? { nodeName: r.node_name as string } : {}),
       ...kpi(r),
     }))
-    .sort((a, b) => (a.processId + a.node < b.processId + b.node ? -1 : 1));
+    .sort(byNode);
   const departments: DepartmentKpi[] = rows.departments
     .map((r) => ({ department: r.department as string, ...kpi(r) }))
-    .sort((a, b) => (a.department < b.department ? -1 : 1));
+    .sort(byDepartment);
   return { query, processes, nodes, departments };
 }

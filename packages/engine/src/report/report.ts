@@ -80,6 +80,20 @@ export interface InstanceSummary {
   due?: number;
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Report order of nodes: by process id, then node id. Stores computing the report themselves sort with it too. */
+export function byNode(a: { processId: string; node: string }, b: { processId: string; node: string }): number {
+  return compareText(a.processId, b.processId) || compareText(a.node, b.node);
+}
+
+/** Report order of departments: by name. */
+export function byDepartment(a: { department: string }, b: { department: string }): number {
+  return compareText(a.department, b.department);
+}
+
 /** Linear-interpolation percentile of sorted values (PostgreSQL percentile_cont). */
 export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -167,9 +181,9 @@ export function computeReport(activities: ActivityRecord[], instances: InstanceS
   });
   const nodes: NodeKpi[] = [...groupBy(rows, (r) => `${r.processId}\u0000${r.node}`)]
     .map(([, list]) => ({ processId: list[0].processId, node: list[0].node, ...(list[0].nodeName ? { nodeName: list[0].nodeName } : {}), ...kpi(list, query) }))
-    .sort((a, b) => (a.processId + a.node < b.processId + b.node ? -1 : 1));
+    .sort(byNode);
   const departments: DepartmentKpi[] = [...groupBy(rows, (r) => r.department)]
     .map(([department, list]) => ({ department, ...kpi(list, query) }))
-    .sort((a, b) => (a.department < b.department ? -1 : 1));
+    .sort(byDepartment);
   return { query, processes, nodes, departments };
 }
