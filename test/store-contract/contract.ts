@@ -233,6 +233,18 @@ export function describeStoreContract(name: string, create: () => Promise<StoreU
         expect((await store.acquireTimers({ now: T0 + 500, workerId: 'w4', leaseMs: 50, limit: 10 })).map((t) => t.id)).toEqual(['b']);
       }));
 
+    it('should hand out a timer whose lease ran out before a fresher one due later', () =>
+      withStore(async (store) => {
+        // given: 'old' is due at +10 and leased until +200 by a worker that died; 'fresh' is due at +150
+        await store.commit(commit({ timers: { upsert: [timer('old', T0 + 10)], remove: [] } }));
+        expect((await store.acquireTimers({ now: T0 + 10, workerId: 'dead', leaseMs: 190, limit: 10 })).map((t) => t.id)).toEqual(['old']);
+        await store.commit(commit({ timers: { upsert: [timer('fresh', T0 + 150)], remove: [] } }));
+        // when
+        const batch = await store.acquireTimers({ now: T0 + 300, workerId: 'live', leaseMs: 50, limit: 10 });
+        // then: earliest due first
+        expect(batch.map((t) => t.id)).toEqual(['old', 'fresh']);
+      }));
+
     it('should keep a start timer (no instance) and its firing count', () =>
       withStore(async (store) => {
         const row = timer('start:p:1:s', T0, { instanceId: undefined, fired: 2 });

@@ -197,6 +197,8 @@ export class MemoryStore implements Store {
       const timer = this.timers.get(id);
       return !!timer && !(timer.lockedBy && (timer.lockedUntil ?? 0) > options.now);
     });
+    // The heap keys a leased timer by its lease end; hand the batch out by due time, as the SQL stores do.
+    ids.sort((a, b) => this.timers.get(a)!.due - this.timers.get(b)!.due);
     return ids.map((id) => {
       const timer = this.timers.get(id)!;
       timer.lockedBy = options.workerId;
