@@ -2,10 +2,12 @@
  * The workbench's API, mounted on the local server under `/api/workbench/`
  * (behind its token). Bodies are JSON objects; a bad one gets 400 with a
  * message naming the field. Engine refusals map to statuses: not found 404,
- * not assignable 403, wrong state 409, bad variables or expressions 400.
+ * not assignable or forbidden 403, wrong state 409, bad variables or
+ * expressions 400.
  */
 import { basename } from 'node:path';
 import {
+  ForbiddenError,
   InvalidStateError,
   MessageCorrelationError,
   NotFoundError,
@@ -36,7 +38,7 @@ function toHttp(error: unknown): unknown {
   const status =
     error instanceof NotFoundError || error instanceof MessageCorrelationError
       ? 404
-      : error instanceof TaskNotAssignableError
+      : error instanceof TaskNotAssignableError || error instanceof ForbiddenError
         ? 403
         : error instanceof InvalidStateError
           ? 409

@@ -1,0 +1,238 @@
+/// <reference lib="dom" />
+/**
+ * The workbench (`sopflow start`) in Chromium: the real start command on a
+ * temporary copy of the examples and a temporary SQLite file. Time is a
+ * VirtualClock handed to the command (its `clock` option, as a test hook):
+ * the test moves it with `clock.advance(…)`, and the engine's scheduler
+ * fires what falls due, as it would on the wall clock. A complaint is
+ * started in the Run view, escalates when 40 minutes pass, shows up in the
+ * Monitor, is worked to its end, and its audit trail verifies. Screenshots
+ * of each step go to test-results/browser/workbench/ (and, with
+ * SOPFLOW_DOCS_IMAGES=1, the README's to docs/images/).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtualClock } from '@sopflow/engine';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommand } from '../../packages/cli/src/commands/start.js';
+import type { RunningServer } from '../../packages/cli/src/server/startServer.js';
+import { browserAvailable, CHROMIUM, ensureModelerBuilt, exampleFolder, ROOT } from './harness.js';
+
+const available = browserAvailable();
+const RESULTS = join(ROOT, 'test-results/browser/workbench');
+const DOCS = process.env.SOPFLOW_DOCS_IMAGES === '1' ? join(ROOT, 'docs/images') : undefined;
+
+describe.skipIf(!available)('the workbench in Chromium', () => {
+  let dir: string;
+  let profile: string;
+  let clock: VirtualClock;
+  let server: RunningServer;
+  let stop: AbortController;
+  let stopped: Promise<number>;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let shots = 0;
+  let output = '';
+
+  async function shot(step: string, docsName?: string): Promise<void> {
+    const path = join(RESULTS, `${String(++shots).padStart(2, '0')}-${step}.png`);
+    await page.screenshot({ path });
+    if (DOCS && docsName) {
+      execFileSync('pngquant', ['--force', '--output', join(DOCS, docsName), '128', path]);
+    }
+  }
+
+  const url = (pageName: string, hash = '') => `${server.origin}/${pageName}?token=${server.token}${hash ? `#${hash}` : ''}`;
+
+  async function who(user: string, groups: string): Promise<void> {
+    await page.locator('#who-user').fill(user);
+    await page.locator('#who-groups').fill(groups);
+  }
+
+  /** Completes the task at `node` from the inbox as the person typed under “Who you are”. */
+  async function completeTask(node: string, fill: () => Promise<void> = async () => {}): Promise<void> {
+    const task = page.locator(`#inbox li.task[data-node="${node}"]`);
+    await task.waitFor();
+    await task.locator('strong').click();
+    await page.locator('#task-form').waitFor();
+    await fill();
+    await page.locator('#task-complete').click();
+    await page.locator('#status', { hasText: 'Completed' }).waitFor();
+    await task.waitFor({ state: 'detached' });
+  }
+
+  beforeAll(async () => {
+    ensureModelerBuilt();
+    expect(existsSync(join(ROOT, 'packages/modeler/dist/run.html')), 'the modeler build has the workbench pages').toBe(true);
+    await rm(RESULTS, { recursive: true, force: true });
+    await mkdir(RESULTS, { recursive: true });
+    dir = await exampleFolder();
+    clock = new VirtualClock('2026-11-23T09:00+08:00');
+    stop = new AbortController();
+    let ready!: () => void;
+    const listening = new Promise<void>((resolve) => (ready = resolve));
+    const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), cwd: dir, env: {} };
+    stopped = startCommand(['.', '--store', `sqlite:${join(dir, 'workbench.db')}`, '--no-open'], io, {
+      clock,
+      signal: stop.signal,
+      onListening: (s) => {
+        server = s;
+        ready();
+      },
+    });
+    await Promise.race([listening, stopped.then(() => Promise.reject(new Error(output)))]);
+    profile = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      // A 403 is the server refusing a task to someone it is not for, which the page shows: the browser still logs it.
+      if (message.type() === 'error' && !/status of 403 \(Forbidden\)/.test(message.text())) errors.push(message.text());
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    stop?.abort();
+    expect(await stopped).toBe(0);
+    expect(output).toContain('stopped (engine and store closed)');
+    if (profile) await rm(profile, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should start a complaint in the Run view, show its escalation in the Monitor, work it to the end and verify its audit trail', { timeout: 120_000 }, async () => {
+    // given: the Run view, with the three SOPs deployed
+    await page.goto(url('run.html'));
+    await page.locator('#start-process option[value="complaint-escalation"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#process-rows tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.process))).toEqual([
+      'complaint-escalation',
+      'cross-department-approval',
+      'order-handling',
+    ]);
+    await expect.poll(() => page.locator('#engine-time').textContent()).toBe('Mon 2026-11-23 09:00');
+
+    // when: an urgent complaint is started from the Run view
+    await who('wu', 'support-agents');
+    await page.locator('#start-process').selectOption('complaint-escalation');
+    await page.locator('#start-key').fill('C-100');
+    await page.locator('#start-form-extra').fill('severity = urgent\ncategory = delivery\nchannel = hotline');
+    await page.locator('#start-submit').click();
+
+    // then: it waits in the support agents' inbox, due in 30 minutes
+    const acknowledge = page.locator('#inbox li.task[data-node="Task_AcknowledgeAndApologise"]');
+    await acknowledge.waitFor();
+    expect(await acknowledge.textContent()).toContain('due Mon 2026-11-23 09:30');
+    await shot('run-case-started', 'workbench-run.png');
+
+    // when: 40 minutes pass
+    await clock.advance('PT40M');
+
+    // then: the reminder and the escalation appear live, and the supervisors get a task
+    await page.locator('#feed li.notice[data-type="sla.reminder"]').waitFor();
+    await page.locator('#feed li.notice[data-type="escalation.thrown"]').waitFor();
+    expect(await page.locator('#feed li.notice[data-type="sla.reminder"]').textContent()).toContain('To: group:support-agents');
+    await expect.poll(() => page.locator('#engine-time').textContent()).toBe('Mon 2026-11-23 09:40');
+    await page.locator('#inbox-all').check();
+    await page.locator('#inbox li.task[data-node="Task_SupervisorIntervention"]').waitFor();
+    await page.locator('#inbox-all').uncheck();
+    await shot('run-reminder-and-escalation');
+
+    // when: the Monitor is opened on the complaint SOP
+    await page.locator('#nav-monitor').click();
+    await page.locator('#monitor-processes li[data-process="complaint-escalation"] a').click();
+
+    // then: one breached case, and the heat map shows where it waits and where it breached
+    await page.locator('.heat-badge.breaches[data-node="Task_AcknowledgeAndApologise"]').waitFor();
+    expect(await page.locator('#monitor-processes li[data-process="complaint-escalation"] .count.breached').getAttribute('data-count')).toBe('1');
+    expect(await page.locator('.heat-badge.waiting[data-node="Task_SupervisorIntervention"]').getAttribute('data-count')).toBe('1');
+    expect(await page.locator('g.djs-element[data-element-id="Task_AcknowledgeAndApologise"]').getAttribute('class')).toMatch(/\bheat-breach\b/);
+    await shot('monitor-heat-map', 'workbench-monitor.png');
+
+    // when: the case page is opened
+    await page.locator('#case-list tr[data-status="running"] a', { hasText: 'C-100' }).click();
+
+    // then: its tokens, tasks and audit trail so far
+    await page.locator('#case-status[data-status="running"]').waitFor();
+    await page.locator('.sim-token[data-node="Task_SupervisorIntervention"]').waitFor();
+    await page.locator('#case-audit tr[data-type="escalation.thrown"]').waitFor();
+    expect(await page.locator('#case-tasks li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.node))).toEqual(['Task_AcknowledgeAndApologise', 'Task_SupervisorIntervention']);
+    await shot('monitor-case-escalated', 'workbench-case.png');
+    const caseUrl = page.url();
+
+    // when: the tasks are worked in the Run view, each by someone it is for
+    await page.locator('#nav-run').click();
+    await who('wu', 'support-agents');
+    await completeTask('Task_AcknowledgeAndApologise');
+    await who('zheng', 'supervisors');
+    await completeTask('Task_SupervisorIntervention');
+
+    // then: the engine refuses the investigation to a support agent…
+    await who('wu', 'support-agents');
+    await page.locator('#inbox-all').check();
+    await page.locator('#inbox li.task[data-node="Task_InvestigateAndResolve"] strong').click();
+    await page.locator('#task-complete').click();
+    await page.locator('#status.error', { hasText: 'wu' }).waitFor();
+    await shot('run-refused-to-wrong-group');
+    await page.locator('#inbox-all').uncheck();
+
+    // …and lets logistics resolve it, and the agent follow up with a satisfied customer
+    await who('qiu', 'logistics');
+    await completeTask('Task_InvestigateAndResolve');
+    await who('wu', 'support-agents');
+    await completeTask('Task_CustomerFollowUp', async () => {
+      await page.locator('#task-form-field-satisfied').selectOption('true');
+      await shot('run-follow-up-form');
+    });
+    await page.locator('#feed li.notice[data-type="instance.completed"]').waitFor();
+
+    // then: the case page shows it completed, with a verified audit trail
+    await page.goto(caseUrl);
+    await page.locator('#case-status[data-status="completed"]').waitFor();
+    await page.locator('#case-verify[data-ok="true"]').waitFor();
+    expect(await page.locator('#case-verify').textContent()).toMatch(/^✓ Verified: \d+ events, the hash chain is intact\.$/);
+    expect(await page.locator('#case-audit tr[data-type="instance.completed"]').count()).toBe(1);
+    await shot('monitor-case-completed-verified');
+
+    // when: the KPI report is opened
+    await page.locator('#nav-report').click();
+
+    // then: the complaint's first-response breach counts against the support agents
+    await page.locator('#chart-overdue').waitFor();
+    expect(await page.locator('#kpi-departments tr', { hasText: 'support-agents' }).locator('td').last().textContent()).toBe('1');
+    await shot('monitor-report', 'workbench-report.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('should deploy a diagram changed in the modeler as a new version, used by the next case', async () => {
+    // given: the modeler, from the workbench's links
+    await page.goto(url('run.html'));
+    await page.locator('#nav-modeler').click();
+    await page.locator('#file-list li[data-path="complaint-escalation/complaint-escalation.bpmn"] button').click();
+    await page.locator('.djs-element.djs-shape').first().waitFor();
+
+    // when: the follow-up SLA is changed and Deploy is pressed (it saves first)
+    await page.locator('g.djs-element[data-element-id="Task_CustomerFollowUp"]').click();
+    const sla = page.locator('#bio-properties-panel-sop-sla');
+    await sla.waitFor();
+    await sla.fill('PT12H');
+    await page.locator('#deploy').click();
+
+    // then
+    await page.locator('#status', { hasText: 'Deployed complaint-escalation/complaint-escalation.bpmn: Complaint escalation v2.' }).waitFor();
+    await shot('modeler-deployed', 'workbench-modeler.png');
+    await page.locator('#nav-run').click();
+    await page.locator('#process-rows tr[data-process="complaint-escalation"] td', { hasText: 'v2' }).waitFor();
+    expect(await page.locator('#start-process option[value="complaint-escalation"]').textContent()).toBe('Complaint escalation (v2)');
+    expect(errors).toEqual([]);
+  });
+});
