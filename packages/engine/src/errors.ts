@@ -177,3 +177,22 @@ export class ForbiddenError extends SopflowError {
     this.actor = request.actor.id;
   }
 }
+
+/**
+ * The store could not carry out a write or a read: its disk (or size limit)
+ * is full, an I/O error, or the database connection was lost. The engine
+ * keeps serving; retry once the store is back. `details.reason` says which;
+ * `details.outcome` says whether the step was certainly not applied
+ * (`'not-applied'`: disk full, I/O error, a read) or may have been (`'unknown'`:
+ * the connection broke while a commit was on its way — read before retrying).
+ */
+export class StoreUnavailableError extends SopflowError {
+  readonly reason: 'full' | 'io' | 'connection';
+  readonly outcome: 'not-applied' | 'unknown';
+
+  constructor(reason: 'full' | 'io' | 'connection', message: string, details: { operation: string; outcome: 'not-applied' | 'unknown'; cause?: string } & Record<string, unknown>) {
+    super(`store.${reason === 'connection' ? 'connection-lost' : reason}`, message, { reason, ...details });
+    this.reason = reason;
+    this.outcome = details.outcome;
+  }
+}

@@ -28,7 +28,7 @@ import {
   type TaskRow,
   type TimerRow,
 } from '@sopflow/engine';
-import { ReadonlyStoreError } from './errors.js';
+import { ReadonlyStoreError, storeFailure } from './errors.js';
 import { Checkpointer } from './Checkpointer.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_CHECKPOINT_INTERVAL_MS, openDatabase, type SqliteStoreOptions } from './openDatabase.js';
 import { activityQuery, auditQuery, instanceQuery, taskQuery, type PagedQuery } from './queries.js';
@@ -111,11 +111,16 @@ export class SqliteStore implements Store {
    * checked first (its UPDATE must hit exactly one row; `expectedRev` 0
    * inserts), then tasks, timers, jobs, subscriptions, audit and history
    * are written. Upserting a timer or job drops its lease.
-   * @throws ConcurrencyConflictError (nothing of the step is written), ReadonlyStoreError
+   * @throws ConcurrencyConflictError (nothing of the step is written), ReadonlyStoreError,
+   *   StoreUnavailableError when the disk or the file's size limit is full, or on an I/O error (nothing written)
    */
   async commit(commit: Commit): Promise<void> {
     this.writable('commit');
-    this.commitTx(commit);
+    try {
+      this.commitTx(commit);
+    } catch (error) {
+      throw storeFailure(error, this.path, 'the commit');
+    }
     for (const d of commit.deployments) this.deployments.delete(d.key);
   }
 
@@ -255,11 +260,15 @@ export class SqliteStore implements Store {
   /**
    * Leases up to `limit` timers that are due and not leased by a live
    * worker, earliest due first (then first scheduled), in one transaction.
-   * @throws ReadonlyStoreError
+   * @throws ReadonlyStoreError, StoreUnavailableError (disk full, I/O error)
    */
   async acquireTimers(options: AcquireOptions): Promise<TimerRow[]> {
     this.writable('acquireTimers');
-    return this.acquireTimersTx(options);
+    try {
+      return this.acquireTimersTx(options);
+    } catch (error) {
+      throw storeFailure(error, this.path, 'leasing timers');
+    }
   }
 
   private leaseTimers({ now, workerId, leaseMs, limit }: AcquireOptions): TimerRow[] {
@@ -282,11 +291,15 @@ export class SqliteStore implements Store {
   /**
    * Leases up to `limit` due jobs of the given types (all when omitted)
    * that no live worker holds, oldest due first, in one transaction.
-   * @throws ReadonlyStoreError
+   * @throws ReadonlyStoreError, StoreUnavailableError (disk full, I/O error)
    */
   async acquireJobs(options: AcquireOptions & { types?: string[] }): Promise<JobRow[]> {
     this.writable('acquireJobs');
-    return this.acquireJobsTx(options);
+    try {
+      return this.acquireJobsTx(options);
+    } catch (error) {
+      throw storeFailure(error, this.path, 'leasing jobs');
+    }
   }
 
   private leaseJobs({ now, workerId, leaseMs, limit, types }: AcquireOptions & { types?: string[] }): JobRow[] {

@@ -3,7 +3,7 @@
  * and plain-data `details`, so callers can tell them apart and act.
  */
 import { basename } from 'node:path';
-import { SopflowError } from '@sopflow/engine';
+import { SopflowError, StoreUnavailableError } from '@sopflow/engine';
 
 /**
  * The file was written by a newer sopflow: its schema version is above the
@@ -50,4 +50,23 @@ export class ReadonlyStoreError extends SopflowError {
   constructor(path: string, operation: string) {
     super('store.readonly', `${basename(path)} is open read-only; ${operation} needs a store opened read-write.`, { path, operation });
   }
+}
+
+/**
+ * A write SQLite refused for lack of room (`SQLITE_FULL`: the disk, or the
+ * file's `max_page_count`) or an I/O error (`SQLITE_IOERR*`), as the
+ * engine's `StoreUnavailableError`; the transaction was rolled back, so
+ * nothing of the operation was applied. Anything else is returned as is. Pure.
+ */
+export function storeFailure(error: unknown, path: string, operation: string): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return error;
+  const cause = (error as Error).message;
+  if (code === 'SQLITE_FULL') {
+    return new StoreUnavailableError('full', `${basename(path)} is full (the disk, or its size limit): ${operation} was not applied. Free space and retry.`, { operation, outcome: 'not-applied', path, cause });
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new StoreUnavailableError('io', `${basename(path)}: I/O error (${code}): ${operation} was not applied. Check the disk and retry.`, { operation, outcome: 'not-applied', path, cause });
+  }
+  return error;
 }

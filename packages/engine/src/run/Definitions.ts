@@ -28,17 +28,26 @@ export class Definitions {
     private readonly zone: string,
   ) {}
 
-  /** Builds (and caches) the runtime of a deployment record. */
+  /** Builds (and caches) the runtime of a stored deployment record. */
   load(record: DeploymentRecord): Deployed {
     let deployed = this.byKey.get(record.key);
     if (!deployed) {
-      const runtime = new ProcessRuntime(record.definition);
-      runtime.compileAll();
-      const env: StepEnv = { runtime, zone: this.zone, calendar: this.calendar, limits: this.limits };
-      deployed = { record, runtime, env, machine: createInstanceMachine(env) };
+      deployed = Definitions.build(record, this);
       this.byKey.set(record.key, deployed);
     }
     return deployed;
+  }
+
+  /**
+   * Builds the runtime of a record without caching it: for a deployment not
+   * committed yet (a failed commit, or a lost version race, must not leave a
+   * key pointing at a definition the store does not hold).
+   */
+  static build(record: DeploymentRecord, definitions: Definitions): Deployed {
+    const runtime = new ProcessRuntime(record.definition);
+    runtime.compileAll();
+    const env: StepEnv = { runtime, zone: definitions.zone, calendar: definitions.calendar, limits: definitions.limits };
+    return { record, runtime, env, machine: createInstanceMachine(env) };
   }
 
   /** The definition with this key (`process:version`). */

@@ -179,6 +179,8 @@ export class Engine {
   private readonly nudges = new Set<() => void>();
   private wake: { at: number; cancel: () => void } | undefined;
   private kickQueued = false;
+  /** Scheduler rounds that failed in a row (store down or full): the next retry waits 1 s × 2^n of engine time, at most a lease. */
+  private failedRounds = 0;
   private closed = false;
   private readonly stopIdleWaiter: (() => void) | undefined;
   private readonly stopWatching: (() => void) | undefined;
@@ -291,7 +293,8 @@ export class Engine {
           definition,
         };
         commit.deployments.push(record);
-        const deployed = this.definitions.load(record);
+        // Not cached until the commit succeeds: a failed or lost commit must not leave its version behind.
+        const deployed = Definitions.build(record, this.definitions);
         // Start events of the previous version stop; this version's start.
         if (latest) {
           for (const id of latest.definition.scopes[latest.processId].triggeredStarts) {
@@ -816,10 +819,32 @@ export class Engine {
     const work = (async () => {
       await Promise.resolve();
       this.kickQueued = false;
-      await this.runDueJobs();
-      await this.arm();
+      try {
+        await this.runDueJobs();
+        await this.arm();
+        this.failedRounds = 0;
+      } catch (error) {
+        this.retryLater();
+        throw error;
+      }
     })();
     this.track(work);
+  }
+
+  /**
+   * After a failed scheduler round (the store is down or full), wakes up
+   * again after a backoff — 1 s, 2 s, 4 s… of engine time, at most `leaseMs` —
+   * unless a wake-up is already due sooner. Without it an engine with no other
+   * traffic would never look at its timers again.
+   */
+  private retryLater(): void {
+    if (this.closed || this.options.scheduler === false) return;
+    const delay = Math.min(1000 * 2 ** Math.min(this.failedRounds, 30), this.leaseMs);
+    this.failedRounds += 1;
+    const at = this.clock.now() + delay;
+    if (this.wake && this.wake.at <= at) return;
+    this.wake?.cancel();
+    this.wake = { at, cancel: this.clock.setTimer(at, () => this.onWake(at)) };
   }
 
   private track(promise: Promise<unknown>): void {
@@ -849,13 +874,20 @@ export class Engine {
     this.wake = { at, cancel: this.clock.setTimer(at, () => this.onWake(at)) };
   }
 
+  /** A wake-up: fire due timers, run due jobs, re-arm. Never rejects (a clock calls it): a failure is reported as `engine.error` and retried later. */
   private async onWake(at: number): Promise<void> {
     if (this.wake?.at === at) this.wake = undefined;
     if (this.closed) return;
-    await this.fireDueTimers();
-    await this.runDueJobs();
-    await this.idle();
-    await this.arm();
+    try {
+      await this.fireDueTimers();
+      await this.runDueJobs();
+      await this.idle();
+      await this.arm();
+      this.failedRounds = 0;
+    } catch (error) {
+      this.reportFailure(error);
+      this.retryLater();
+    }
   }
 
   private async fireDueTimers(): Promise<void> {
