@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent, FieldDef } from '@sopflow/engine';
+import { HttpError } from '../src/server/http.js';
+import { describeEvent } from '../src/workbench/describeEvent.js';
+import { checkForm } from '../src/workbench/forms.js';
+import { startFields } from '../src/workbench/startFields.js';
+
+const approval = readFileSync(new URL('../../../examples/cross-department-approval/cross-department-approval.bpmn', import.meta.url), 'utf8');
+
+function refusal(run: () => void): { status: number; field: unknown; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof HttpError) return { status: error.status, field: error.details.field, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('workbench forms (server side)', () => {
+  const fields: FieldDef[] = [
+    { name: 'approved', label: 'Approve', type: 'boolean', required: true },
+    { name: 'reason', label: 'Reason', type: 'text', requiredWhen: { feel: 'approved = false' }, minLength: 10 },
+    { name: 'code', type: 'string', pattern: '[A-Z]{2}-\\d+' },
+    { name: 'departments', type: 'list' },
+  ];
+
+  it('should accept a complete form and a text field given another JSON value', () => {
+    // when
+    const checking = () => checkForm(fields, { approved: false, reason: 'The budget is not approved.', code: 'SO-12', departments: ['it'] });
+    const listAsText = () => checkForm([{ name: 'departments', type: 'string', required: true }], { departments: ['finance', 'it'] });
+
+    // then
+    expect(checking).not.toThrow();
+    expect(listAsText).not.toThrow();
+  });
+
+  it.each([
+    [{}, 'variables.approved', "Field 'variables.approved': approved (Approve) is required."],
+    [{ approved: 'yes' }, 'variables.approved', 'Field \'variables.approved\': approved (Approve): expected true or false, got "yes".'],
+    [{ approved: false }, 'variables.reason', "Field 'variables.reason': reason (Reason) is required when approved = false."],
+    [{ approved: false, reason: 'nope' }, 'variables.reason', 'Field \'variables.reason\': reason (Reason): expected at least 10 characters, got "nope".'],
+    [{ approved: true, code: 'so-1' }, 'variables.code', 'Field \'variables.code\': code: expected text matching [A-Z]{2}-\\d+, got "so-1".'],
+    [{ approved: true, departments: 'it' }, 'variables.departments', 'Field \'variables.departments\': departments: expected a list, got "it".'],
+  ])('should refuse %j naming %s', (variables, field, message) => {
+    // when
+    const refused = refusal(() => checkForm(fields, variables));
+
+    // then
+    expect(refused).toEqual({ status: 400, field, message });
+  });
+
+  it('should take the case variables into account for required-when', () => {
+    // when
+    const refused = refusal(() => checkForm([{ name: 'note', type: 'text', requiredWhen: { feel: 'severity = "urgent"' } }], {}, { severity: 'urgent' }));
+
+    // then
+    expect(refused.field).toBe('variables.note');
+  });
+
+  it("should read the approval's start form from its XML", async () => {
+    // when
+    const forms = await startFields(approval);
+
+    // then
+    expect([...forms.keys()]).toEqual(['StartEvent_SubmitRequest']);
+    expect(forms.get('StartEvent_SubmitRequest')).toEqual([
+      { name: 'goal', label: 'Goal', type: 'text', required: true },
+      { name: 'deadline', label: 'Deadline', type: 'date', required: true },
+      { name: 'amount', label: 'Amount', type: 'number', required: true },
+      { name: 'departments', label: 'Departments to countersign (comma-separated ids)', type: 'string', required: true },
+      { name: 'urgent', label: 'Urgent', type: 'boolean' },
+    ]);
+  });
+});
+
+describe('the live feed in words', () => {
+  const format = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const event = (type: EngineEvent['type'], data: Record<string, unknown>, extra: Partial<EngineEvent> = {}): EngineEvent => ({
+    type,
+    instanceId: '0123456789abcdef',
+    processId: 'complaint-escalation',
+    businessKey: 'C-1',
+    node: 'Task_AcknowledgeAndApologise',
+    nodeName: 'Acknowledge and apologise',
+    time: 0,
+    data,
+    ...extra,
+  });
+
+  it('should say what a reminder would say, to whom', () => {
+    // when
+    const notice = describeEvent(event('sla.reminder', { due: 5_400_000, candidateUsers: [], candidateGroups: ['support-agents'], message: 'Call the customer' }), format);
+
+    // then
+    expect(notice).toEqual({ to: ['group:support-agents'], text: "Reminder: 'Acknowledge and apologise' in case C-1 (complaint-escalation) is due 01:30 — Call the customer.", level: 'warning' });
+  });
+
+  it('should send a reminder of an assigned task to its assignee only', () => {
+    // when
+    const notice = describeEvent(event('sla.reminder', { due: 0, assignee: 'li', candidateGroups: ['managers'] }), format);
+
+    // then
+    expect(notice?.to).toEqual(['user:li']);
+  });
+
+  it('should mark breaches and escalations as alerts and leave token moves out', () => {
+    // when
+    const breach = describeEvent(event('sla.breached', { due: 0, department: 'support-agents' }), format);
+    const escalation = describeEvent(event('escalation.thrown', { code: 'FIRST_RESPONSE_OVERDUE' }), format);
+    const created = describeEvent(event('task.created', { task: { candidateUsers: [], candidateGroups: ['supervisors'], due: 60_000 } }, { businessKey: undefined }), format);
+    const other = describeEvent(event('job.created', {}), format);
+
+    // then
+    expect(breach).toEqual({ to: ['department:support-agents'], text: "SLA breached: 'Acknowledge and apologise' in case C-1 (complaint-escalation) was due 00:00.", level: 'alert' });
+    expect(escalation?.level).toBe('alert');
+    expect(created).toEqual({ to: ['group:supervisors'], text: "New task 'Acknowledge and apologise' in case 01234567 (complaint-escalation), due 00:01.", level: 'info' });
+    expect(other).toBeUndefined();
+  });
+});
