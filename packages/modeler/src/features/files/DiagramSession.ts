@@ -1,4 +1,5 @@
 import { ConflictError, type ApiClient } from '../../api/ApiClient.js';
+import { layoutMissingDi } from '../layout/layoutMissingDi.js';
 import { askConflict, askDiscard } from './dialogs.js';
 
 /** What the session needs of the modeler. */
@@ -44,11 +45,17 @@ export class DiagramSession {
   async open(path: string, options: { force?: boolean } = {}): Promise<boolean> {
     if (!options.force && this.isDirty && this.path && !(await askDiscard(this.path))) return false;
     const { xml, etag } = await this.api.readFile(path);
-    const { warnings } = await this.modeler.importXML(xml);
+    // A document bpmn-moddle cannot read goes to the import as it is, which reports why.
+    const layout = await layoutMissingDi(xml).catch(() => ({ xml, laidOut: false, unplaced: [] as string[] }));
+    const { warnings } = await this.modeler.importXML(layout.xml);
     this.path = path;
     this.etag = etag;
-    this.setDirty(false);
+    this.setDirty(layout.laidOut);
     this.events.opened(path, warnings.length);
+    if (layout.laidOut) {
+      const unplaced = layout.unplaced.length ? ` ${layout.unplaced.length} element(s) could not be placed (${layout.unplaced.slice(0, 5).join(', ')}${layout.unplaced.length > 5 ? ', …' : ''}): only one process is laid out.` : '';
+      this.events.status(`${path} had no diagram layout: it was laid out automatically. Save to keep the layout.${unplaced}`);
+    }
     return true;
   }
 
