@@ -9,8 +9,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
-import { reviewDiagram, sequenceDiagram, timerDiagram } from './diagrams.js';
-import { heapPerInstance, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
+import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { generatedDiagram, multiInstanceDiagram, nestedDiagram, parallelDiagram, reviewDiagram, sequenceDiagram, timerDiagram } from './diagrams.js';
+import { heapPerInstance, heapUsedAfterGc, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
 
 type EngineOptions = NonNullable<ConstructorParameters<typeof Engine>[0]>;
 type SourceContext = EngineOptions['sourceContext'];
@@ -22,9 +23,12 @@ interface ActivityApi {
   signal(message?: unknown): void;
 }
 
+/** The Camunda moddle extension, so that bpmn-engine reads `camunda:collection` (its documented way to a multi-instance collection). */
+const MODDLE_OPTIONS = { camunda } as EngineOptions['moddleOptions'];
+
 /** Parses the XML once, as bpmn-engine does for `source`, and returns the serialized context to start instances from. */
 export async function compileSource(xml: string): Promise<SourceContext> {
-  const engine = new Engine({ name: 'bench-parse', source: xml });
+  const engine = new Engine({ name: 'bench-parse', source: xml, moddleOptions: MODDLE_OPTIONS });
   const [definition] = await engine.getDefinitions();
   if (!definition) throw new Error('bpmn-engine found no definition in the diagram.');
   return definition.context.definitionContext;
@@ -291,4 +295,137 @@ export async function timersDueAtOnce(count: number): Promise<{ count: number; s
   });
   if (ended !== count) throw new Error(`bpmn-engine timers: ${ended} of ${count} instances ended.`);
   return { count, startMs: started.ms, advanceMs: advanced.ms, firedPerSecond: count / (advanced.ms / 1000) };
+}
+
+/** Instances/s of start → parallel fork → `branches` plain tasks → join → end: a new Engine per instance, awaited to its `end` event. */
+export async function parallelThroughput(branches: number, timing: { warmupMs: number; durationMs: number }): Promise<Throughput> {
+  const source = await compileSource(parallelDiagram(branches));
+  const check = recordingListener();
+  await runToEnd(source, { listener: check.listener });
+  const tasks = check.ended.filter((id) => id.startsWith('task')).length;
+  if (tasks !== branches || check.ended[0] !== 'start' || check.ended.at(-1) !== 'end' || !check.ended.includes('join')) {
+    throw new Error(`bpmn-engine parallel: activities ended [${check.ended.join(', ')}].`);
+  }
+  let started = 0;
+  let ended = 0;
+  const result = await throughput(async () => {
+    started++;
+    await runToEnd(source);
+    ended++;
+  }, timing);
+  if (ended !== started) throw new Error(`bpmn-engine parallel: ${started} started, ${ended} ended.`);
+  return result;
+}
+
+/**
+ * Instances/s of start → parallel multi-instance user task over `items`
+ * (`count` items) → end: execute with `{ items }`, signal every waiting
+ * item from the listener's `wait` event, await `end`. Each instance is
+ * checked to have waited `count` times.
+ */
+export async function multiInstanceThroughput(count: number, timing: { warmupMs: number; durationMs: number }): Promise<Throughput> {
+  const source = await compileSource(multiInstanceDiagram('bpmn-engine'));
+  const items = Array.from({ length: count }, (_, i) => i + 1);
+  let started = 0;
+  let ended = 0;
+  const result = await throughput(async () => {
+    let waits = 0;
+    const run = recordingListener((api) => {
+      waits++;
+      api.signal({ checked: true });
+    });
+    started++;
+    await runToEnd(source, { listener: run.listener, variables: { items } });
+    ended++;
+    if (waits !== count || run.ended.at(-1) !== 'end') throw new Error(`bpmn-engine multi-instance: ${waits} of ${count} items waited, last ended ${run.ended.at(-1)}.`);
+  }, timing);
+  if (ended !== started) throw new Error(`bpmn-engine multi-instance: ${started} started, ${ended} ended.`);
+  return result;
+}
+
+/** One size of the compile-scaling case for bpmn-engine; times in ms, retained heap in bytes. */
+export interface CompileCost {
+  nodes: number;
+  /** `new Engine({ source })` + `getDefinitions()`: bpmn-moddle parse and bpmn-engine's serializer. */
+  parseMs: number;
+  /** `execute()` until the first user task's `wait`. */
+  firstStepMs: number;
+  totalMs: number;
+  retainedBytes: number;
+}
+
+/** Parse and first step of the same generated SOP; throws unless the instance waits at `first`. */
+export async function compileCost(nodes: number): Promise<CompileCost> {
+  const xml = generatedDiagram(nodes, 'bpmn-engine');
+  const before = heapUsedAfterGc();
+  const engine = new Engine({ name: 'bench-compile', source: xml, moddleOptions: MODDLE_OPTIONS });
+  const parsed = await timed(() => engine.getDefinitions());
+  const listener = new EventEmitter();
+  const first = await timed(async () => {
+    const waiting = new Promise<string>((resolve, reject) => {
+      listener.once('wait', (api: ActivityApi) => resolve(api.id));
+      engine.once('error', reject);
+    });
+    await engine.execute({ listener, variables: { approved: true } });
+    return waiting;
+  });
+  const retainedBytes = heapUsedAfterGc() - before;
+  if (first.value !== 'first' || engine.state !== 'running') throw new Error(`bpmn-engine compile: the first step waits at ${first.value} (${engine.state}), expected 'first'.`);
+  await engine.stop();
+  return { nodes, parseMs: parsed.ms, firstStepMs: first.ms, totalMs: parsed.ms + first.ms, retainedBytes };
+}
+
+/** How one nesting depth went. */
+export interface NestingAttempt {
+  depth: number;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+/**
+ * Runs the nested-sub-process diagram at each depth of `ladder` (ascending):
+ * parse, execute, signal the innermost task at its `wait`, await `end`;
+ * stops at the first failure (caught, never thrown). bpmn-engine's time
+ * grows faster than linearly with depth, so each attempt has a time limit.
+ */
+export async function deepestNesting(ladder: number[], timeoutMs: number): Promise<{ attempts: NestingAttempt[]; deepestCompleted: number; firstFailure?: NestingAttempt }> {
+  const attempts: NestingAttempt[] = [];
+  let deepestCompleted = 0;
+  let firstFailure: NestingAttempt | undefined;
+  for (const depth of ladder) {
+    const start = performance.now();
+    let stray: unknown;
+    const onStray = (error: unknown) => {
+      stray ??= error;
+    };
+    process.on('uncaughtException', onStray);
+    process.on('unhandledRejection', onStray);
+    let result: NestingAttempt;
+    try {
+      const source = await compileSource(nestedDiagram(depth));
+      let waits = 0;
+      const run = recordingListener((api) => {
+        waits++;
+        api.signal();
+      });
+      await runToEnd(source, { listener: run.listener, timeoutMs });
+      if (stray) throw stray;
+      const ok = waits === 1 && run.ended.at(-1) === 'p_end';
+      result = { depth, ok, ms: performance.now() - start, ...(ok ? {} : { error: `ended at ${run.ended.at(-1)} after ${waits} waits` }) };
+    } catch (error) {
+      result = { depth, ok: false, ms: performance.now() - start, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    } finally {
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off('uncaughtException', onStray);
+      process.off('unhandledRejection', onStray);
+    }
+    attempts.push(result);
+    if (!result.ok) {
+      firstFailure = result;
+      break;
+    }
+    deepestCompleted = depth;
+  }
+  return { attempts, deepestCompleted, ...(firstFailure ? { firstFailure } : {}) };
 }

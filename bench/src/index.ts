@@ -1,15 +1,19 @@
 /**
  * `npm run bench [-- --quick] [-- --only=review,heap]`: builds
- * `@sopflow/engine`, then runs sopflow, bpmn-engine and a hand-written
- * xstate floor side by side in this one process, prints a table and writes
- * `bench/results.json` (`bench/results.quick.json` with `--quick`).
- * Exits non-zero when a case did not run or produced no numbers.
+ * `@sopflow/engine` (and, when their sources are newer than their build,
+ * the store, lint and CLI packages the selected cases use), then runs
+ * sopflow, bpmn-engine and a hand-written xstate floor side by side in this
+ * one process (store cases fork worker processes), prints a table and
+ * writes `bench/results.json` (`bench/results.quick.json` with `--quick`).
+ * Exits non-zero when a case did not run or produced no numbers; a
+ * PostgreSQL case without a reachable server is skipped, unless CI=true.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CASE_IDS, CASE_PACKAGES, type CaseId } from './caseIds.js';
 import { markdownTable, textTable } from './table.js';
 
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,9 +21,13 @@ const ROOT = join(BENCH_DIR, '..');
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --only=<case,…>]
 
-  --quick        CI smoke run: small sizes, 1 s per throughput case; fails unless every case produced numbers
-  --only=<ids>   run some cases: sequence, review, heap, long-sequence, timers
-  --help         this text`;
+  --quick        CI smoke run: small sizes, 0.6 s per throughput window; fails unless every case produced numbers
+  --only=<ids>   run some cases: sequence, review, parallel, multi-instance, compile, heap, long-sequence,
+                 nesting, timers, sqlite-steps, sqlite-waiting, sqlite-timers, postgres, validate, soundness
+  --help         this text
+
+  SOPFLOW_PG_URL  PostgreSQL for the postgres case (default postgres://postgres@127.0.0.1:5432/test);
+                  unreachable: the case is skipped, or fails the run when CI=true`;
 
 interface Flags {
   quick: boolean;
@@ -44,20 +52,78 @@ function parseFlags(argv: string[]): Flags {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Builds @sopflow/engine so the bench never measures a stale dist; exits on failure. */
-function buildEngine(): number {
-  log('building @sopflow/engine (npm run build -w @sopflow/engine)…');
+/** Builds a workspace package (`npm run build -w <name>`). Returns the time taken, or why it failed. */
+function build(name: string): { ms: number; error?: string } {
+  log(`building ${name} (npm run build -w ${name})…`);
   const start = performance.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const build = spawnSync(npm, ['run', 'build', '-w', '@sopflow/engine'], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(npm, ['run', 'build', '-w', name], { cwd: ROOT, encoding: 'utf8' });
   const ms = performance.now() - start;
-  if (build.status !== 0) {
-    log(`${build.stdout ?? ''}${build.stderr ?? ''}`);
-    log(`The @sopflow/engine build failed (exit ${build.status ?? build.signal}); nothing was measured.`);
-    process.exit(1);
+  if (run.status !== 0) {
+    log(`${run.stdout ?? ''}${run.stderr ?? ''}`);
+    return { ms, error: `the ${name} build failed (exit ${run.status ?? run.signal})` };
   }
   log(`built in ${(ms / 1000).toFixed(1)} s`);
-  return ms;
+  return { ms };
+}
+
+/** Newest modification time of the files under `dir` (recursive), 0 for none. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/** A package's build is stale when a source, its package.json or its build config is newer than its oldest dist file, or it has none. */
+function stale(folder: string): boolean {
+  const pkg = join(ROOT, 'packages', folder);
+  let built = Infinity;
+  try {
+    for (const file of readdirSync(join(pkg, 'dist'))) if (file.endsWith('.js')) built = Math.min(built, statSync(join(pkg, 'dist', file)).mtimeMs);
+  } catch {
+    return true;
+  }
+  if (built === Infinity) return true;
+  const inputs = [newest(join(pkg, 'src')), ...['package.json', 'tsup.config.ts'].map((f) => statSync(join(pkg, f), { throwIfNoEntry: false })?.mtimeMs ?? 0)];
+  return Math.max(...inputs) > built;
+}
+
+/** The workspace name of each package folder a case may need. */
+const PACKAGE_NAMES: Record<string, string> = {
+  'store-sqlite': '@sopflow/store-sqlite',
+  'store-postgres': '@sopflow/store-postgres',
+  lint: 'bpmnlint-plugin-sopflow',
+  cli: '@sopflow/cli',
+};
+
+/**
+ * Builds @sopflow/engine always (the bench never measures a stale engine;
+ * exits when that fails), then each other package the cases need whose
+ * build is older than its sources, in dependency order. Returns the folders
+ * whose build failed (their cases are not run: they would measure a stale build).
+ */
+function buildPackages(folders: string[]): { ms: number; failed: Map<string, string> } {
+  const engine = build('@sopflow/engine');
+  if (engine.error) {
+    log(`${engine.error}; nothing was measured.`);
+    process.exit(1);
+  }
+  let ms = engine.ms;
+  const failed = new Map<string, string>();
+  for (const folder of ['lint', 'store-sqlite', 'store-postgres', 'cli']) {
+    if (!folders.includes(folder)) continue;
+    if (!stale(folder)) {
+      log(`${PACKAGE_NAMES[folder]}: its build is newer than its sources`);
+      continue;
+    }
+    const result = build(PACKAGE_NAMES[folder]);
+    ms += result.ms;
+    if (result.error) failed.set(folder, result.error);
+  }
+  return { ms, failed };
 }
 
 /** Throws unless `@sopflow/engine` resolves into the built dist (not the TypeScript sources). */
@@ -82,17 +148,20 @@ function gitRevision(): string {
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  const buildMs = buildEngine();
-  const entry = engineEntry();
-  // Imported only now: the suite loads @sopflow/engine, which must be the fresh build.
-  const { CASE_IDS, FULL, QUICK, problemsOf, runSuite } = await import('./suite.js');
+  const known: readonly string[] = CASE_IDS;
   const only = flags.only ?? [...CASE_IDS];
-  const unknown = only.filter((id) => !(CASE_IDS as readonly string[]).includes(id));
+  const unknown = only.filter((id) => !known.includes(id));
   if (unknown.length) {
     console.error(`Unknown case '${unknown.join("', '")}'.\n${USAGE}`);
     process.exit(2);
   }
-  const cases = only as Array<(typeof CASE_IDS)[number]>;
+  const built = buildPackages([...new Set(only.flatMap((id) => CASE_PACKAGES[id as CaseId] ?? []))]);
+  const buildMs = built.ms;
+  const entry = engineEntry();
+  // Imported only now: the suite loads @sopflow/engine, which must be the fresh build.
+  const { FULL, QUICK, problemsOf, runSuite } = await import('./suite.js');
+  const unbuilt = CASE_IDS.filter((id) => only.includes(id) && (CASE_PACKAGES[id] ?? []).some((f) => built.failed.has(f)));
+  const cases = CASE_IDS.filter((id) => only.includes(id) && !unbuilt.includes(id));
   const sizes = flags.quick ? QUICK : FULL;
   const cpus = os.cpus();
   const environment = {
@@ -105,6 +174,8 @@ async function main(): Promise<void> {
       '@sopflow/engine': packageVersion('packages/engine'),
       'bpmn-engine': packageVersion('node_modules/bpmn-engine'),
       xstate: packageVersion('node_modules/xstate'),
+      'better-sqlite3': packageVersion('node_modules/better-sqlite3'),
+      pg: packageVersion('node_modules/pg'),
     },
     revision: gitRevision(),
   };
@@ -118,6 +189,7 @@ async function main(): Promise<void> {
   const rows = results.map((r) => r.row);
   const targets = results.flatMap((r) => r.targets);
   const notes = [...new Set(results.flatMap((r) => r.notes))];
+  const skipped = results.filter((r) => r.skipped);
   console.log(`\nsopflow ${environment.versions['@sopflow/engine']} (${environment.revision}) vs bpmn-engine ${environment.versions['bpmn-engine']} vs xstate ${environment.versions.xstate} — ${flags.quick ? 'QUICK smoke run (small sizes)' : 'full run'}`);
   console.log(`${environment.node}, ${environment.cpu.model} × ${environment.cpu.cores}, ${environment.platform}`);
   console.log(`load average (1 min) at start ${loadAtStart[0].toFixed(2)}, at end ${loadAtEnd[0].toFixed(2)}${busy ? ' — other processes were competing for the CPU: absolute numbers are low and noisy; the side-by-side ratios hold better' : ''}`);
@@ -131,8 +203,15 @@ async function main(): Promise<void> {
     console.log('\nNotes');
     for (const note of notes) console.log(`  - ${note}`);
   }
+  if (skipped.length) {
+    console.log('\nSkipped');
+    for (const r of skipped) console.log(`  - ${r.id}: ${r.skipped}`);
+  }
 
-  const problems = problemsOf(results, cases);
+  const problems = [
+    ...unbuilt.map((id) => `case '${id}' not run: ${(CASE_PACKAGES[id] ?? []).map((f) => built.failed.get(f)).filter(Boolean).join('; ')}`),
+    ...problemsOf(results, cases, process.env.CI === 'true'),
+  ];
   const file = join(BENCH_DIR, flags.quick ? 'results.quick.json' : 'results.json');
   const report = {
     mode: flags.quick ? 'quick' : 'full',
@@ -141,7 +220,7 @@ async function main(): Promise<void> {
     buildMs: Math.round(buildMs),
     loadAverage: { start: loadAtStart, end: loadAtEnd },
     sizes,
-    cases: results.map(({ id, title, data, targets: t, notes: n, errors }) => ({ id, title, data, targets: t, notes: n, errors })),
+    cases: results.map(({ id, title, data, targets: t, notes: n, errors, skipped: s }) => ({ id, title, data, targets: t, notes: n, errors, ...(s ? { skipped: s } : {}) })),
     targets,
     problems,
     markdown: markdownTable(rows),

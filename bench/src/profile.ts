@@ -1,5 +1,5 @@
 /**
- * `npm run profile -w bench -- [sequence|review|timers] [--seconds=5]`:
+ * `npm run profile -w bench -- [sequence|review|parallel|multi-instance|timers] [--seconds=5]`:
  * builds @sopflow/engine, runs one sopflow case alone under
  * `node --cpu-prof`, and prints the functions with the most self time and
  * the share of each package. The profile is kept in `bench/profiles/`.
@@ -13,7 +13,7 @@ import { formatCount } from './table.js';
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = join(BENCH_DIR, '..');
 const PROFILES = join(BENCH_DIR, 'profiles');
-const WORKLOADS = ['sequence', 'review', 'timers'] as const;
+const WORKLOADS = ['sequence', 'review', 'parallel', 'multi-instance', 'timers'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface CpuProfile {
@@ -28,6 +28,8 @@ async function child(workload: Workload, seconds: number): Promise<void> {
   const timing = { warmupMs: 1000, durationMs: seconds * 1000 };
   if (workload === 'sequence') console.log(`sequence: ${formatCount((await sopflow.sequenceThroughput(10, timing)).perSecond)}/s`);
   else if (workload === 'review') console.log(`review: ${formatCount((await sopflow.reviewThroughput(timing)).perSecond)}/s`);
+  else if (workload === 'parallel') console.log(`parallel: ${formatCount((await sopflow.parallelThroughput(10, timing)).perSecond)}/s`);
+  else if (workload === 'multi-instance') console.log(`multi-instance: ${formatCount((await sopflow.multiInstanceThroughput(100, timing)).perSecond)}/s`);
   else {
     const result = await sopflow.timersDueAtOnce(20_000);
     console.log(`timers: started 20,000 in ${Math.round(result.startMs)} ms, fired in ${Math.round(result.advanceMs)} ms`);

@@ -6,14 +6,30 @@
  * engine and its audit trail) and throws when they did not.
  */
 import { createHash } from 'node:crypto';
-import { createEngine, defaultHash, MemoryStore, sha256Hex, VirtualClock, type Engine, type HashFn } from '@sopflow/engine';
-import { REVIEW_PROCESS, reviewDiagram, SEQUENCE_PROCESS, sequenceDiagram, TIMER_PROCESS, timerDiagram } from './diagrams.js';
-import { heapPerInstance, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
+import { compile, createEngine, defaultHash, MemoryStore, parse, sha256Hex, VirtualClock, type Engine, type HashFn, type Store } from '@sopflow/engine';
+import {
+  GENERATED_PROCESS,
+  generatedDiagram,
+  MULTI_PROCESS,
+  multiInstanceDiagram,
+  NESTED_PROCESS,
+  nestedDiagram,
+  nestedIds,
+  PARALLEL_PROCESS,
+  parallelDiagram,
+  REVIEW_PROCESS,
+  reviewDiagram,
+  SEQUENCE_PROCESS,
+  sequenceDiagram,
+  TIMER_PROCESS,
+  timerDiagram,
+} from './diagrams.js';
+import { heapPerInstance, heapUsedAfterGc, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
 
 interface Harness {
   engine: Engine;
   clock: VirtualClock;
-  store: MemoryStore;
+  store: Store;
   /** Instances that reached `instance.completed` so far. */
   completed(): number;
 }
@@ -36,12 +52,11 @@ export type AuditHash = 'default' | 'other';
 
 const nativeSha256: HashFn = (text) => createHash('sha256').update(text).digest('hex');
 
-/** A fresh engine: MemoryStore, VirtualClock at 0, ids `i1`, `i2`, … */
-function harness(hash: AuditHash = 'default'): Harness {
+/** A fresh engine: MemoryStore (unless given a store), VirtualClock at 0, ids `i1`, `i2`, … */
+function harness(hash: AuditHash = 'default', store: Store = new MemoryStore()): Harness {
   let next = 0;
   let completed = 0;
   const clock = new VirtualClock(0);
-  const store = new MemoryStore();
   const injected = hash === 'other' ? { hash: OTHER_HASH === 'native' ? nativeSha256 : sha256Hex } : {};
   const engine = createEngine({ clock, store, ids: () => `i${++next}`, ...injected });
   engine.on('instance.completed', () => completed++);
@@ -173,9 +188,10 @@ export async function longSequence(tasks: number): Promise<{ tasks: number; depl
 /**
  * `count` instances each waiting at a `PT1H` intermediate timer catch event,
  * then one `clock.advance('PT1H')` that fires them all. Times both phases.
+ * On a MemoryStore unless given another (empty) store.
  */
-export async function timersDueAtOnce(count: number): Promise<{ count: number; startMs: number; advanceMs: number; firedPerSecond: number }> {
-  const h = harness();
+export async function timersDueAtOnce(count: number, store?: Store): Promise<{ count: number; startMs: number; advanceMs: number; firedPerSecond: number }> {
+  const h = harness('default', store);
   await deploy(h.engine, timerDiagram('PT1H'));
   let first = '';
   const started = await timed(async () => {
@@ -194,4 +210,144 @@ export async function timersDueAtOnce(count: number): Promise<{ count: number; s
   await expectPath(h.engine, first, ['start', 'wait', 'end']);
   await h.engine.close();
   return { count, startMs: started.ms, advanceMs: advanced.ms, firedPerSecond: count / (advanced.ms / 1000) };
+}
+
+/** Instances/s of start → parallel fork → `branches` plain tasks → join → end, each `engine.start` awaited. */
+export async function parallelThroughput(branches: number, timing: { warmupMs: number; durationMs: number }, hash: AuditHash = 'default'): Promise<Throughput> {
+  const h = harness(hash);
+  await deploy(h.engine, parallelDiagram(branches));
+  const first = await h.engine.start(PARALLEL_PROCESS);
+  await expectCompleted(h.engine, first.id);
+  const trail = await h.engine.audit.query({ instanceId: first.id, types: ['node.entered'], limit: 3 * branches + 10 });
+  const entered = trail.items.map((e) => e.node);
+  const branchesEntered = entered.filter((n) => n?.startsWith('task')).length;
+  // The join is entered once per arriving token; it leaves once.
+  if (branchesEntered !== branches || entered[0] !== 'start' || entered.at(-1) !== 'end' || entered.filter((n) => n === 'join').length !== branches) {
+    throw new Error(`sopflow parallel: instance ${first.id} entered [${entered.join(', ')}].`);
+  }
+  let started = 1;
+  let last = first.id;
+  const result = await throughput(async () => {
+    const view = await h.engine.start(PARALLEL_PROCESS);
+    started++;
+    last = view.id;
+  }, timing);
+  await expectCompleted(h.engine, last);
+  if (h.completed() !== started) throw new Error(`sopflow parallel: ${started} started, ${h.completed()} completed.`);
+  await h.engine.close();
+  return result;
+}
+
+/**
+ * Instances/s of start → parallel multi-instance user task over `items`
+ * (`count` items) → end: start, then every one of the `count` tasks
+ * completed with `engine.complete` (one command each), in item order.
+ */
+export async function multiInstanceThroughput(count: number, timing: { warmupMs: number; durationMs: number }, hash: AuditHash = 'default'): Promise<Throughput> {
+  const h = harness(hash);
+  await deploy(h.engine, multiInstanceDiagram('feel'));
+  const items = Array.from({ length: count }, (_, i) => i + 1);
+  let started = 0;
+  let sample = '';
+  const result = await throughput(async () => {
+    const view = await h.engine.start(MULTI_PROCESS, { variables: { items } });
+    started++;
+    let tasks = 0;
+    for (const activity of view.activities) {
+      if (!activity.task) continue;
+      await h.engine.complete(activity.task, { by: 'system', variables: { checked: true } });
+      tasks++;
+    }
+    if (tasks !== count) throw new Error(`sopflow multi-instance: instance ${view.id} opened ${tasks} tasks for ${count} items.`);
+    sample ||= view.id;
+  }, timing);
+  if (h.completed() !== started) throw new Error(`sopflow multi-instance: ${started} started, ${h.completed()} completed.`);
+  await expectCompleted(h.engine, sample);
+  const trail = await h.engine.audit.query({ instanceId: sample, types: ['task.completed'], limit: count + 10 });
+  if (trail.items.length !== count) throw new Error(`sopflow multi-instance: instance ${sample} recorded ${trail.items.length} task completions, expected ${count}.`);
+  await h.engine.close();
+  return result;
+}
+
+/** One size of the compile-scaling case: times in ms, retained heap in bytes. */
+export interface CompileCost {
+  nodes: number;
+  /** `parse()` alone (bpmn-moddle with the sop: extension, import warnings, positions). */
+  parseMs: number;
+  /** `compile()` alone (the normalised graph, FEEL compiled). */
+  compileMs: number;
+  /** `engine.deploy(xml)`: parse + compile + SLA checks + checksum + store commit + runtime and machine built. */
+  deployMs: number;
+  /** The first `engine.start`: runs to the first user task. */
+  firstStepMs: number;
+  /** deploy + first step. */
+  totalMs: number;
+  /** Heap the deployed definition keeps (engine, MemoryStore with the XML and definition, runtime, machine, one waiting instance). */
+  retainedBytes: number;
+}
+
+/**
+ * Parse, compile, deploy and first step of a generated `nodes`-node SOP on a
+ * fresh engine, timed separately; the heap the engine keeps afterwards (GC
+ * before and after). Throws unless the instance waits at `first`.
+ */
+export async function compileCost(nodes: number): Promise<CompileCost> {
+  const xml = generatedDiagram(nodes, 'feel');
+  const parsed = await timed(() => parse(xml));
+  const compiled = await timed(() => compile(parsed.value.definitions, { locate: parsed.value.locate }));
+  const nodeCount = Object.keys(compiled.value.processes[0]?.nodes ?? {}).length;
+  if (nodeCount !== nodes) throw new Error(`sopflow compile: ${nodeCount} nodes compiled, expected ${nodes}.`);
+  const before = heapUsedAfterGc();
+  const h = harness();
+  const deployed = await timed(() => deploy(h.engine, xml));
+  const first = await timed(() => h.engine.start(GENERATED_PROCESS));
+  const retainedBytes = heapUsedAfterGc() - before;
+  const view = first.value;
+  if (view.status !== 'running' || view.activities.length !== 1 || view.activities[0].node !== 'first') {
+    throw new Error(`sopflow compile: the first step of the ${nodes}-node SOP stopped at [${view.activities.map((a) => a.node).join(', ')}] (${view.status}), expected 'first'.`);
+  }
+  await h.engine.close();
+  return { nodes, parseMs: parsed.ms, compileMs: compiled.ms, deployMs: deployed.ms, firstStepMs: first.ms, totalMs: deployed.ms + first.ms, retainedBytes };
+}
+
+/** What the deep-nesting case did; times in ms. */
+export interface NestingRun {
+  depth: number;
+  deployMs: number;
+  startMs: number;
+  completeMs: number;
+  cancelMs: number;
+  /** Scopes open while the first instance waited at the innermost task (depth + 1, the process included). */
+  openScopes: number;
+}
+
+/**
+ * `depth` nested embedded sub-processes: deployed, one instance started (it
+ * waits at the innermost user task) and completed (every level ends in
+ * turn), a second started and cancelled. Throws unless each ends as it
+ * should with its audit chain intact.
+ */
+export async function nesting(depth: number): Promise<NestingRun> {
+  const h = harness();
+  const deployed = await timed(() => deploy(h.engine, nestedDiagram(depth)));
+  const started = await timed(() => h.engine.start(NESTED_PROCESS));
+  const view = started.value;
+  const task = view.activities.find((a) => a.task)?.task;
+  const subs = view.activities.filter((a) => a.kind === 'subProcess').length;
+  if (!task || subs !== depth) throw new Error(`sopflow nesting: the instance waits in ${subs} sub-processes with task ${task}, expected ${depth} and the innermost task.`);
+  const completed = await timed(() => h.engine.complete(task, { by: 'system' }));
+  await expectCompleted(h.engine, view.id);
+  const left = await h.engine.audit.query({ instanceId: view.id, types: ['node.left'], limit: 3 * depth + 10 });
+  const leftSubs = new Set(left.items.map((e) => e.node).filter((n) => n?.startsWith('sub')));
+  const missing = nestedIds(depth).filter((id) => !leftSubs.has(id));
+  if (missing.length) throw new Error(`sopflow nesting: ${missing.length} sub-processes never completed (first: ${missing[0]}).`);
+  const second = await h.engine.start(NESTED_PROCESS);
+  const cancelled = await timed(() => h.engine.cancel(second.id, { reason: 'bench' }));
+  const after = await h.engine.instance(second.id);
+  if (after.status !== 'cancelled' || after.activities.length !== 0) throw new Error(`sopflow nesting: the cancelled instance is ${after.status} with ${after.activities.length} activities left.`);
+  const audit = await h.engine.audit.verify(second.id);
+  if (!audit.ok) throw new Error(`sopflow nesting: the cancelled instance's audit chain does not verify.`);
+  if ((await h.engine.tasks({ instanceId: second.id })).total !== 0) throw new Error('sopflow nesting: the cancelled instance left a task open.');
+  await h.engine.close();
+  return { depth, deployMs: deployed.ms, startMs: started.ms, completeMs: completed.ms, cancelMs: cancelled.ms, openScopes: subs + 1 };
 }

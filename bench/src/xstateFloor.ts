@@ -109,3 +109,59 @@ export async function timersDueAtOnce(count: number): Promise<{ count: number; s
   if (done !== count) throw new Error(`xstate timers: ${done} of ${count} actors done after increment(1 h).`);
   return { count, startMs: started.ms, advanceMs: advanced.ms, firedPerSecond: count / (advanced.ms / 1000) };
 }
+
+/** A parallel state of `branches` regions, each a task state that moves on at once to its final state; when all are done, final `end`. */
+export function parallelMachine(branches: number) {
+  const regions: Record<string, object> = {};
+  for (let i = 1; i <= branches; i++) regions[`branch${i}`] = { initial: 'task', states: { task: { always: 'done' }, done: { type: 'final' } } };
+  return setup({}).createMachine({
+    id: 'parallel',
+    initial: 'fork',
+    states: {
+      fork: { type: 'parallel', states: regions, onDone: 'end' },
+      end: { type: 'final' },
+    },
+  });
+}
+
+/**
+ * Waits in `items` until `count` ITEM_DONE events have arrived (a counter
+ * in context), then final `end`: the cheapest machine that waits for
+ * `count` completions.
+ */
+export function multiInstanceMachine(count: number) {
+  return setup({
+    types: { context: {} as { done: number }, events: {} as { type: 'ITEM_DONE'; index: number } },
+    guards: { allDone: ({ context }) => context.done >= count },
+  }).createMachine({
+    id: 'multi',
+    context: { done: 0 },
+    initial: 'items',
+    states: {
+      items: {
+        always: { guard: 'allDone', target: 'end' },
+        on: { ITEM_DONE: { actions: assign({ done: ({ context }) => context.done + 1 }) } },
+      },
+      end: { type: 'final' },
+    },
+  });
+}
+
+/** Instances/s of the parallel fork/join: create, start, run to `end`. */
+export async function parallelThroughput(branches: number, timing: { warmupMs: number; durationMs: number }): Promise<Throughput> {
+  const machine = parallelMachine(branches);
+  return throughput(() => {
+    const actor = createActor(machine).start();
+    assertDone(actor, 'parallel', 'end');
+  }, timing);
+}
+
+/** Instances/s of the `count`-item wait: create, start, send `count` ITEM_DONE, check it is done. */
+export async function multiInstanceThroughput(count: number, timing: { warmupMs: number; durationMs: number }): Promise<Throughput> {
+  const machine = multiInstanceMachine(count);
+  return throughput(() => {
+    const actor = createActor(machine).start();
+    for (let i = 0; i < count; i++) actor.send({ type: 'ITEM_DONE', index: i });
+    assertDone(actor, 'multi-instance', 'end');
+  }, timing);
+}

@@ -1,0 +1,49 @@
+/**
+ * Entry of the bench's worker processes (forked by `storeCases.ts` with the
+ * parent's Node flags): `pg-worker <schema> <name> <cases>` is one
+ * PostgreSQL worker (reports `ready`, waits for `go`, reports `measured`,
+ * waits for `close`). Ends with `{ type: 'done', result }` or
+ * `{ type: 'failed', error }` over IPC.
+ */
+import { pgWorker } from './storeCases.js';
+
+type Reply = { type: 'ready' } | { type: 'measured'; result: unknown } | { type: 'done'; result: unknown } | { type: 'failed'; error: string };
+
+function send(reply: Reply): Promise<void> {
+  return new Promise((resolve) => process.send!(reply, () => resolve()));
+}
+
+async function main(): Promise<void> {
+  const [job, ...args] = process.argv.slice(2);
+  if (!process.send) throw new Error('child.ts runs only as a forked child of the bench.');
+  try {
+    let result: unknown;
+    if (job === 'pg-worker') {
+      // The coordinator sends 'go' (start measuring), then 'close' (after reading PostgreSQL's CPU).
+      const next = (word: string) => new Promise<void>((resolve) => process.on('message', (m) => (m === word ? resolve() : undefined)));
+      const go = next('go');
+      const close = next('close');
+      await pgWorker(
+        args[0],
+        args[1],
+        Number(args[2]),
+        async () => {
+          await send({ type: 'ready' });
+          await go;
+        },
+        async (measured) => {
+          await send({ type: 'measured', result: measured });
+          await close;
+        },
+      );
+      result = null;
+    } else throw new Error(`unknown child job '${job}'`);
+    await send({ type: 'done', result });
+  } catch (error) {
+    await send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exitCode = 1;
+  }
+  process.disconnect();
+}
+
+void main();

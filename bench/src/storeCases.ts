@@ -1,0 +1,404 @@
+/**
+ * The store cases: sopflow on @sopflow/store-sqlite (one file) and
+ * @sopflow/store-postgres (several worker processes on one database),
+ * measured through the built packages with the real engine. bpmn-engine has
+ * no store to compare with. Cases that need a clean process (RSS) or
+ * several processes (PostgreSQL workers) fork `child.ts`.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEngine, MemoryStore, VirtualClock, WallClock, type Engine, type Store } from '@sopflow/engine';
+import { openSqliteStore } from '@sopflow/store-sqlite';
+import pg from 'pg';
+import { USER_TASKS_PROCESS, userTasksDiagram } from './diagrams.js';
+import { collectGarbage, type Throughput } from './measure.js';
+
+/** Steps of one store-benchmark case: start, then 5 task completions (the 5th ends the instance). */
+export const STEPS_PER_CASE = 6;
+const T0 = Date.parse('2026-01-05T09:00:00Z');
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const WAITING_CHILD = fileURLToPath(new URL('./sqliteWaitingChild.mjs', import.meta.url));
+
+/** A temporary directory for one store file; `remove()` deletes it. */
+function tempDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'sopflow-bench-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Bytes of the SQLite file and its WAL (and shared-memory index). */
+export function sqliteFileSize(path: string): { main: number; wal: number } {
+  const size = (p: string) => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+  return { main: size(path), wal: size(`${path}-wal`) + size(`${path}-shm`) };
+}
+
+interface StepHarness {
+  engine: Engine;
+  clock: VirtualClock;
+  commits(): number;
+  completed(): number;
+  close(): Promise<void>;
+}
+
+/** An engine on `store` (VirtualClock, deterministic ids), with commits and completions counted, and the 5-user-task SOP deployed. */
+async function stepHarness(store: Store, onClose: () => Promise<void>): Promise<StepHarness> {
+  let commits = 0;
+  const commit = store.commit.bind(store);
+  store.commit = (c) => {
+    commits++;
+    return commit(c);
+  };
+  const clock = new VirtualClock(T0);
+  let next = 0;
+  let completed = 0;
+  const engine = createEngine({ store, clock, ids: () => `i${++next}`, workerId: 'bench' });
+  engine.on('instance.completed', () => completed++);
+  const deployed = await engine.deploy(userTasksDiagram(5));
+  if (deployed.warnings.length) throw new Error(`deploy warnings: ${deployed.warnings.map((w) => w.message).join('; ')}`);
+  return {
+    engine,
+    clock,
+    commits: () => commits,
+    completed: () => completed,
+    close: async () => {
+      await engine.close();
+      await onClose();
+    },
+  };
+}
+
+/**
+ * One case: start (task 1 opens for group g<i % 100>), then each task
+ * completed by a member of the group one second of virtual time later —
+ * 6 committed steps, the last ending the instance.
+ */
+async function runFiveStepCase(h: StepHarness, i: number): Promise<void> {
+  const group = `g${i % 100}`;
+  const view = await h.engine.start(USER_TASKS_PROCESS, { variables: { group } });
+  let task = view.activities[0]?.task;
+  for (let t = 0; t < 5; t++) {
+    await h.clock.advance(1000);
+    if (!task) throw new Error(`case ${view.id}: no open task at step ${t + 1}`);
+    await h.engine.complete(task, { by: { id: 'bench', groups: [group] } });
+    task = t < 4 ? (await h.engine.tasks({ instanceId: view.id, limit: 1 })).items[0]?.id : undefined;
+  }
+}
+
+/** Committed steps per second, one window. */
+export interface StepsWindow extends Throughput {
+  steps: number;
+  stepsPerSecond: number;
+  stepsPerCpuSecond: number;
+}
+
+/**
+ * Committed steps/s of start → 5 user tasks → end on `kind` (a fresh SQLite
+ * file, `synchronous` NORMAL, or a MemoryStore for the engine's own cost):
+ * `warmupMs`, then cases back to back for `durationMs`. Throws unless every
+ * case made exactly 6 commits and completed.
+ */
+export async function fiveStepThroughput(kind: 'sqlite' | 'memory', timing: { warmupMs: number; durationMs: number }): Promise<StepsWindow> {
+  const tmp = tempDir();
+  const sqlite = kind === 'sqlite' ? openSqliteStore(join(tmp.dir, 'bench.db')) : undefined;
+  const h = await stepHarness(sqlite ?? new MemoryStore(), async () => {
+    await sqlite?.close();
+    tmp.remove();
+  });
+  try {
+    let i = 0;
+    const warmEnd = performance.now() + timing.warmupMs;
+    while (performance.now() < warmEnd) await runFiveStepCase(h, i++);
+    collectGarbage();
+    const commits0 = h.commits();
+    const completed0 = h.completed();
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    let now = start;
+    let cases = 0;
+    while (now - start < timing.durationMs) {
+      await runFiveStepCase(h, i++);
+      cases++;
+      now = performance.now();
+    }
+    const seconds = (now - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const steps = h.commits() - commits0;
+    if (steps !== cases * STEPS_PER_CASE || h.completed() - completed0 !== cases) {
+      throw new Error(`${kind}: ${steps} commits and ${h.completed() - completed0} completions for ${cases} cases (expected ${STEPS_PER_CASE} commits and one completion each).`);
+    }
+    return { instances: cases, seconds, perSecond: cases / seconds, cpuSeconds, perCpuSecond: cases / cpuSeconds, steps, stepsPerSecond: steps / seconds, stepsPerCpuSecond: steps / cpuSeconds };
+  } finally {
+    await h.close();
+  }
+}
+
+/** Runs one job of `child.ts` in a fresh Node process (same flags as this one) and returns what it sends back. */
+export function inChild<T>(job: string, args: string[]): { result: Promise<T>; child: ReturnType<typeof fork> } {
+  const child = fork(CHILD, [job, ...args], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return { result: replyOf<T>(child, job), child };
+}
+
+/** The `done` result a child process sends, or its `failed` error, or its exit before either. */
+function replyOf<T>(child: ReturnType<typeof fork>, job: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    child.on('message', (message: { type: string; result?: T; error?: string }) => {
+      if (message.type === 'done') {
+        settled = true;
+        resolve(message.result as T);
+      } else if (message.type === 'failed') {
+        settled = true;
+        reject(new Error(message.error));
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (!settled) reject(new Error(`child '${job}' exited with ${code ?? signal} before reporting`));
+    });
+  });
+}
+
+/** What the 100,000-waiting-cases case reports. */
+export interface SqliteWaiting {
+  count: number;
+  startSeconds: number;
+  fileBytes: number;
+  walBytes: number;
+  /** `engine.tasks({ candidateGroups: ['g7'], limit: 50 })`, 200 calls. */
+  groupPageMs: { median: number; p95: number; max: number };
+  /** The same for three groups at once. */
+  threeGroupsPageMs: { median: number };
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  heapUsedAfterBytes: number;
+}
+
+/**
+ * `count` cases on a new SQLite file, each waiting at its first user task
+ * (candidate group g<i % 100>), in a fresh plain-Node process
+ * (`sqliteWaitingChild.mjs`: the built packages, no TypeScript loader, so
+ * the RSS is what an embedding application's would be); then the file
+ * size, one group's first page of 50 tasks, and the process RSS after GC.
+ */
+export function sqliteWaiting(count: number): Promise<SqliteWaiting> {
+  const child = fork(WAITING_CHILD, [String(count), userTasksDiagram(5)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return replyOf<SqliteWaiting>(child, 'sqlite-waiting');
+}
+
+/** A fresh SQLite store in a temporary directory, for cases that bring their own engine. */
+export function tempSqliteStore(): { store: Store; path: string; close(): Promise<void> } {
+  const tmp = tempDir();
+  const path = join(tmp.dir, 'bench.db');
+  const store = openSqliteStore(path);
+  return {
+    store,
+    path,
+    close: async () => {
+      await store.close();
+      tmp.remove();
+    },
+  };
+}
+
+// ------------------------------------------------------------------ PostgreSQL
+
+/** Where the PostgreSQL cases connect: SOPFLOW_PG_URL, default postgres://postgres@127.0.0.1:5432/test (as store-postgres' own measurement). */
+export const PG_URL = process.env.SOPFLOW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The server's version and commit setting, or why it cannot be reached. */
+export async function postgresServer(): Promise<{ ok: true; server: string } | { ok: false; reason: string }> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    const { rows: sync } = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    return { ok: true, server: `PostgreSQL ${rows[0].server_version} (synchronous_commit=${sync[0].synchronous_commit})` };
+  } catch (error) {
+    return { ok: false, reason: `${PG_URL.replace(/:[^:@/]*@/, ':***@')}: ${error instanceof Error ? error.message || error.name : String(error)}` };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** What one PostgreSQL worker process reports. */
+export interface PgWorkerResult {
+  steps: number;
+  startedAt: number;
+  endedAt: number;
+  latencies: number[];
+  cpuMs: number;
+}
+
+/** The application_name of the bench workers' connections, so that their PostgreSQL backends can be found in pg_stat_activity. */
+function benchApplication(schema: string): string {
+  return `sopflow-bench:${schema}`;
+}
+
+/**
+ * In a worker process: an engine on the schema (its own pool of 4
+ * connections, named after the schema), warmed up with 20 cases; `ready`
+ * waits for the go; then `cases` cases (6 commits each) on the wall clock;
+ * `finished` gets the result and waits until the coordinator has read the
+ * database's CPU; then the connections close.
+ */
+export async function pgWorker(schema: string, name: string, cases: number, ready: () => Promise<void>, finished: (result: PgWorkerResult) => Promise<void>): Promise<void> {
+  const { createPostgresStore } = await import('@sopflow/store-postgres');
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4, application_name: benchApplication(schema) });
+  pool.on('error', () => {});
+  const store = await createPostgresStore({ pool, schema });
+  const engine = createEngine({ store, clock: new WallClock(), workerId: name });
+  const runCase = async (latencies?: number[]) => {
+    let t = performance.now();
+    const view = await engine.start(USER_TASKS_PROCESS, { variables: { group: 'ops' } });
+    latencies?.push(performance.now() - t);
+    let task = view.activities[0]?.task;
+    for (let step = 0; step < 5; step++) {
+      if (!task) throw new Error(`case ${view.id}: no open task at step ${step + 1}`);
+      t = performance.now();
+      await engine.complete(task, { by: { id: 'bench', groups: ['ops'] } });
+      latencies?.push(performance.now() - t);
+      task = step < 4 ? (await engine.tasks({ instanceId: view.id, limit: 1 })).items[0]?.id : undefined;
+    }
+    const after = await engine.instance(view.id);
+    if (after.status !== 'completed') throw new Error(`case ${view.id} is ${after.status} after its 5 tasks.`);
+  };
+  try {
+    for (let i = 0; i < 20; i++) await runCase();
+    await ready();
+    const latencies: number[] = [];
+    const cpu = process.cpuUsage();
+    const startedAt = Date.now();
+    for (let i = 0; i < cases; i++) await runCase(latencies);
+    const endedAt = Date.now();
+    const used = process.cpuUsage(cpu);
+    await finished({ steps: cases * STEPS_PER_CASE, startedAt, endedAt, latencies, cpuMs: (used.user + used.system) / 1000 });
+  } finally {
+    await engine.close();
+    await store.close();
+    await pool.end();
+  }
+}
+
+/** user + system CPU ms of each process id in `pids`, read from /proc (those not visible here are left out). */
+function cpuMsOf(pids: number[]): Map<number, number> {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // not on this machine, or already gone
+    }
+  }
+  return out;
+}
+
+/** Jiffies of all CPUs since boot, total and idle (/proc/stat), or undefined where there is no /proc. */
+export function machineCpu(): { total: number; idle: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …: idle and iowait are the time nothing ran.
+    return { total: cpu.slice(0, 8).reduce((a, b) => a + b, 0), idle: cpu[3] + cpu[4] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of the machine's CPU time that was idle between two readings of {@link machineCpu}. */
+export function idleShare(before: ReturnType<typeof machineCpu>, after: ReturnType<typeof machineCpu>): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return (after.idle - before.idle) / (after.total - before.total);
+}
+
+/** The PostgreSQL backends serving this run's workers (their pools and LISTEN clients). */
+async function benchBackends(client: pg.Client, schema: string): Promise<number[]> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 OR application_name = $2', [benchApplication(schema), `sopflow-listen:${schema}`]);
+  return rows.map((r) => r.pid);
+}
+
+/** One run of `workers` processes on a fresh schema. */
+export interface PgRun {
+  workers: number;
+  stepsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU ms per committed step: all workers together, and the PostgreSQL processes (when they run on this machine). */
+  workerCpuMsPerStep: number;
+  dbCpuMsPerStep?: number;
+  /** Cores busy on average over the run (workers + PostgreSQL). */
+  coresBusy: number;
+  /** Share of the whole machine's CPU time left idle during the run (other processes' work counts as busy). */
+  machineIdle?: number;
+  loadAtStart: number;
+}
+
+/**
+ * `workers` forked processes, each with its own pool and engine, each
+ * running `cases` cases of its own on one fresh schema at once; the schema
+ * is dropped afterwards.
+ */
+export async function pgRun(workers: number, cases: number): Promise<PgRun> {
+  const { createPostgresStore } = await import('@sopflow/store-postgres');
+  const schema = `sopflow_bench_${randomBytes(4).toString('hex')}`;
+  const setup = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 });
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const deployer = createEngine({ store: setup, clock: new WallClock(), scheduler: false });
+    await deployer.deploy(userTasksDiagram(5));
+    await deployer.close();
+    const children = Array.from({ length: workers }, (_, i) => {
+      const child = inChild<null>('pg-worker', [schema, `worker-${i + 1}`, String(cases)]);
+      const on = (type: string) =>
+        new Promise<{ type: string; result?: PgWorkerResult }>((resolve, reject) => {
+          child.child.on('message', (m: { type: string; result?: PgWorkerResult }) => (m.type === type ? resolve(m) : undefined));
+          child.result.catch(reject);
+        });
+      return { ...child, ready: on('ready'), measured: on('measured') };
+    });
+    try {
+      await Promise.all(children.map((c) => c.ready));
+      const loadAtStart = os.loadavg()[0];
+      const dbBefore = cpuMsOf(await benchBackends(client, schema));
+      const machineBefore = machineCpu();
+      for (const c of children) c.child.send('go');
+      const results = (await Promise.all(children.map((c) => c.measured))).map((m) => m.result!);
+      const machineIdle = idleShare(machineBefore, machineCpu());
+      // Read the backends' CPU while they are still connected, then let the workers close.
+      const dbAfter = cpuMsOf(await benchBackends(client, schema));
+      for (const c of children) c.child.send('close');
+      await Promise.all(children.map((c) => c.result));
+      let dbCpu: number | undefined;
+      if (dbAfter.size > 0) {
+        dbCpu = 0;
+        for (const [pid, ms] of dbAfter) dbCpu += ms - (dbBefore.get(pid) ?? 0);
+      }
+      const wallMs = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
+      const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const steps = results.reduce((n, r) => n + r.steps, 0);
+      const workerCpu = results.reduce((n, r) => n + r.cpuMs, 0);
+      return {
+        workers,
+        stepsPerSecond: (steps / wallMs) * 1000,
+        p50Ms: latencies[Math.floor(latencies.length * 0.5)],
+        p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
+        workerCpuMsPerStep: workerCpu / steps,
+        ...(dbCpu !== undefined ? { dbCpuMsPerStep: dbCpu / steps } : {}),
+        coresBusy: (workerCpu + (dbCpu ?? 0)) / wallMs,
+        ...(machineIdle !== undefined ? { machineIdle } : {}),
+        loadAtStart,
+      };
+    } finally {
+      for (const c of children) if (c.child.exitCode === null) c.child.kill();
+    }
+  } finally {
+    await setup.close();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
