@@ -198,13 +198,15 @@ export class PostgresStore implements Store {
    *   broken; nothing of the commit is applied. DeploymentConflictError when
    *   another worker deployed the same process version concurrently.
    *   UnstorableTextError when a text field contains U+0000.
+   *   StoreUnavailableError (`store.connection-lost`) when the connection was
+   *   lost: `outcome` 'unknown' once the statement was sent (it may have committed).
    */
   async commit(commit: Commit): Promise<void> {
     const notify = commit.timers.upsert.length || commit.jobs.upsert.length ? this.id : null;
     const sql = this.commits.for(commit, notify);
     if (!sql) return;
     try {
-      await query(this.pool, sql.statement, sql.values);
+      await query(this.pool, sql.statement, sql.values, 'write');
     } catch (error) {
       throw (await this.conflict(error, commit)) ?? error;
     }
@@ -308,7 +310,7 @@ export class PostgresStore implements Store {
    * and the same statement sets the lease. Earliest due first.
    */
   async acquireTimers(options: AcquireOptions): Promise<TimerRow[]> {
-    const rows = await query(this.pool, this.sql.acquireTimers, [options.now, options.workerId, options.now + options.leaseMs, options.limit]);
+    const rows = await query(this.pool, this.sql.acquireTimers, [options.now, options.workerId, options.now + options.leaseMs, options.limit], 'write');
     return rows.map((row) => fromRow(tables.timers.columns, row)).sort(byDueThenId);
   }
 
@@ -327,8 +329,8 @@ export class PostgresStore implements Store {
   async acquireJobs(options: AcquireOptions & { types?: string[] }): Promise<JobRow[]> {
     const values = [options.now, options.workerId, options.now + options.leaseMs, options.limit];
     const rows = options.types
-      ? await query(this.pool, this.sql.acquireJobsOfTypes, [...values, options.types])
-      : await query(this.pool, this.sql.acquireJobs, values);
+      ? await query(this.pool, this.sql.acquireJobsOfTypes, [...values, options.types], 'write')
+      : await query(this.pool, this.sql.acquireJobs, values, 'write');
     return rows.map((row) => fromRow(tables.jobs.columns, row)).sort(byDueThenId);
   }
 

@@ -5,7 +5,7 @@
  * may rely on; and safe identifiers.
  */
 import pg from 'pg';
-import { SopflowError } from '@sopflow/engine';
+import { SopflowError, StoreUnavailableError } from '@sopflow/engine';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -29,14 +29,68 @@ export interface Statement {
   text: string;
 }
 
-/** Runs a query (a prepared {@link Statement}, or ad-hoc text) and returns its rows. Effects: one round trip. */
+/**
+ * Runs a query (a prepared {@link Statement}, or ad-hoc text) and returns its
+ * rows. Effects: one round trip (two when a read on the pool met a dropped
+ * connection: a read is tried once more, on another connection).
+ * @param effect `'write'` for statements that change rows: never repeated, and
+ *   a connection lost on the way leaves their outcome unknown
+ * @throws StoreUnavailableError (`store.connection-lost`) when the connection
+ *   to the server is lost or cannot be made; the server's own errors as they are
+ */
 export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(
   db: Queryable,
   statement: Statement | string,
   values: unknown[] = [],
+  effect: 'read' | 'write' = 'read',
 ): Promise<R[]> {
   const config = typeof statement === 'string' ? { text: statement, values, types: numberTypes } : { ...statement, values, types: numberTypes };
-  return (await db.query<R>(config)).rows;
+  try {
+    return (await db.query<R>(config)).rows;
+  } catch (error) {
+    const lost = connectionLoss(error);
+    if (!lost) throw error;
+    // A pooled connection the server dropped is found dead only when used: a read may go again on a fresh one.
+    if (effect === 'read' && db instanceof pg.Pool) {
+      try {
+        return (await db.query<R>(config)).rows;
+      } catch (again) {
+        if (!connectionLoss(again)) throw again;
+        throw lostError(again, 'read', connectionLoss(again)!);
+      }
+    }
+    throw lostError(error, effect, lost);
+  }
+}
+
+/** SQLSTATEs of a connection the server ended or refused: class 08, admin/crash shutdown, too many connections. */
+const LOST_STATES = /^(08...|57P01|57P02|57P03|53300)$/;
+/** Errors raised before anything was sent: the statement certainly did not run. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P03', '53300', '08001', '08004']);
+const LOST_ERRNOS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', ...NEVER_CONNECTED]);
+
+/**
+ * Whether an error means the connection to the server was lost (or could
+ * not be made), and if so whether the statement may have run. Pure.
+ */
+export function connectionLoss(error: unknown): { neverSent: boolean } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (LOST_STATES.test(code) || LOST_ERRNOS.has(code))) return { neverSent: NEVER_CONNECTED.has(code) };
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i.test(error.message)) {
+    return { neverSent: /trying to connect/i.test(error.message) };
+  }
+  return undefined;
+}
+
+function lostError(error: unknown, effect: 'read' | 'write', lost: { neverSent: boolean }): StoreUnavailableError {
+  const cause = (error as Error).message;
+  const outcome = effect === 'read' || lost.neverSent ? 'not-applied' : 'unknown';
+  const message =
+    outcome === 'unknown'
+      ? `The connection to PostgreSQL was lost while a write was on its way (${cause}): it may or may not have been applied. Read the state before retrying.`
+      : `The connection to PostgreSQL was lost or could not be made (${cause}): nothing was changed. Retry once the server is reachable.`;
+  return new StoreUnavailableError('connection', message, { operation: effect, outcome, cause });
 }
 
 /** The error node-postgres throws for a failed statement (SQLSTATE in `code`). */
