@@ -4,7 +4,7 @@
  * route is under `/api/`, behind the token (see startServer).
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { parseCalendarFile } from '@sopflow/engine';
 import { DEFAULT_CONFIG } from 'bpmnlint-plugin-sopflow';
@@ -95,8 +95,13 @@ function createPutFile(lock: ReturnType<typeof createLocks>) {
 async function getCalendars({ res, root, url }: RequestContext): Promise<void> {
   const forPath = url.searchParams.get('for');
   const start = forPath ? dirname(join(root, ...checkDiagramPath(forPath).split('/'))) : root;
-  // Only folders inside the served one (or the folder itself and its parents) are searched.
-  const file = findCalendarsFile(isInside(root, start) && existsSync(start) ? start : root);
+  // Only folders inside the served one (or the folder itself and its parents) are searched — by
+  // realpath: a folder link leading out of the served folder is not followed.
+  const realStart = existsSync(start) ? await realpath(start) : undefined;
+  const found = findCalendarsFile(realStart && isInside(root, realStart) ? realStart : root);
+  // A calendars file that is a link must lead inside the folder, or to one of its parent folders.
+  const real = found ? await realpath(found) : undefined;
+  const file = real && (isInside(root, real) || isInside(dirname(real), root)) ? found : undefined;
   if (!file) {
     sendJson(res, 200, { file: null, calendars: [] });
     return;

@@ -49,6 +49,10 @@ export interface RunningServer {
   token: string;
   /** The served folder, as a realpath. */
   root: string;
+  /** Every API route the server answers, in matching order (yours first, then the built-in ones). */
+  routes: readonly Route[];
+  /** The static page mounts, besides the modeler's folder at `/`. */
+  pages: readonly StaticMount[];
   /** Stops listening and closes open connections. */
   close(): Promise<void>;
 }
@@ -166,6 +170,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     token,
     root,
+    routes,
+    pages,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
