@@ -130,7 +130,7 @@ async function exerciseOrder(service: TaskService): Promise<void> {
   expect(noProcess).toEqual({ status: 400, body: { error: 'bad-field', message: "Field 'processId': required." } });
   const nothingWaits = await call(service, 'POST', '/messages/parcel-delivered', { as: ['carrier'], body: { key: 'SO-404' } });
   expect([nothingWaits.status, nothingWaits.body.error]).toEqual([404, 'message.correlation']);
-  const approval = await call(service, 'POST', '/cases', { as: ['chen'], body: { processId: 'cross-department-approval', variables: { goal: 'Chairs', amount: 900, departments: ['it'], urgent: false, applicant: 'chen', applicantManager: 'li' } } });
+  const approval = await call(service, 'POST', '/cases', { as: ['chen'], body: { processId: 'cross-department-approval', variables: { goal: 'Chairs', deadline: '2026-12-31', amount: 900, departments: ['it'], urgent: false, applicant: 'chen', applicantManager: 'li' } } });
   expect([approval.status, approval.body.status]).toEqual([201, 'running']);
   expect((await call(service, 'GET', '/tasks', { as: ['li'] })).body.tasks.map((t: any) => t.node)).toEqual(['Task_InitialReview']);
 }

@@ -3,6 +3,7 @@
  * element, the attribute and what was expected. Every class has a stable
  * `code` (also a message id for translation) and plain-data `details`.
  */
+import type { FieldProblem } from './forms/checkForm.js';
 
 /** Where a problem is: element id and, when known, line and column in the XML. */
 export interface SourceLocation {
@@ -143,6 +144,20 @@ export class ConcurrencyConflictError extends SopflowError {
 export class VariableError extends SopflowError {
   constructor(message: string, details: Record<string, unknown>) {
     super('variables.invalid', message, details);
+  }
+}
+
+/**
+ * Submitted data does not fill the task's (or start event's) form: every
+ * field in error, each with its variable, code and message. Nothing was
+ * done; the task stays open.
+ */
+export class FormValidationError extends SopflowError {
+  readonly fields: FieldProblem[];
+
+  constructor(subject: string, fields: FieldProblem[], details: Record<string, unknown> = {}) {
+    super('form.invalid', `${subject}: the form is not filled in: ${fields.map((f) => f.message).join(' ')}`, { ...details, fields });
+    this.fields = fields;
   }
 }
 

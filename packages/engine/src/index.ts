@@ -66,4 +66,8 @@ export {
   type JobHandler,
 } from './run/Engine.js';
 export { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './run/variables.js';
+
+// forms
+export { fieldsOfFormSchema, formSchemaOfFields, type FormComponent, type FormSchema, type FormSchemaProblem } from './forms/formJs.js';
+export { checkForm, type FieldProblem, type FieldProblemCode, type FormEvaluator } from './forms/checkForm.js';
 export { AUTHORIZE_ACTIONS, checkAuthorized, type Authorize, type AuthorizeAction, type AuthorizeRequest } from './run/authorize.js';

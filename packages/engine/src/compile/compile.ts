@@ -12,6 +12,8 @@ import {
   type Problem,
 } from '../errors.js';
 import { compileFeel, translateJuel } from '../feel/index.js';
+import { RE2JS } from 're2js';
+import { fieldsOfFormSchema } from '../forms/formJs.js';
 import { parseDuration, parseTimer } from '../time/index.js';
 import type {
   AssignmentDef,
@@ -31,6 +33,9 @@ import type {
   Value,
 } from './definition.js';
 import { attr, childElements, collectPrefixes, extensionElements, plainAttr, textOf, type Prefixes } from './extensions.js';
+
+/** Embedded form schemas are diagram content, not data: 256 KiB is generous for hundreds of fields. */
+const MAX_FORM_SCHEMA = 256 * 1024;
 
 export interface CompileOptions {
   /** Line/column of an element id in the source, for messages. */
@@ -576,6 +581,7 @@ class Compiler {
       if ((element.incoming?.length ?? 0) > 0) this.error(element, 'bpmn.flow-into-boundary', 'A boundary event has no incoming flows.');
     }
     if (node.type === 'startEvent') node.interrupting = element.isInterrupting !== false;
+    if (node.type === 'startEvent' && !element.eventDefinitions?.length) this.form(element, node);
     if (node.type === 'intermediateThrowEvent' || node.type === 'endEvent') {
       if (kind === 'message') {
         const type = this.jobType(element, false);
@@ -628,8 +634,7 @@ class Compiler {
         if (assignment) node.assignment = assignment;
         const formKey = attr(element, 'sop', 'formKey', p) ?? attr(element, 'camunda', 'formKey', p);
         if (formKey) node.formKey = formKey;
-        const fields = this.fields(element);
-        if (fields.length) node.fields = fields;
+        this.form(element, node);
         break;
       }
       case 'serviceTask':
@@ -715,9 +720,12 @@ class Compiler {
       if (label) def.label = label;
       if (plainAttr(field, 'required') === 'true') def.required = true;
       const pattern = plainAttr(field, 'pattern');
-      if (pattern) def.pattern = pattern;
+      if (pattern && this.pattern(pattern, element, `sop:field[${name}].pattern`)) def.pattern = pattern;
       const minLength = plainAttr(field, 'minLength');
-      if (minLength) def.minLength = Number(minLength);
+      if (minLength !== undefined) {
+        if (/^\d+$/.test(minLength.trim())) def.minLength = Number(minLength);
+        else this.error(element, 'sop.field', `<sop:field name="${name}"> minLength '${minLength}' must be a whole number ≥ 0.`, `sop:field[${name}].minLength`);
+      }
       const values = plainAttr(field, 'values');
       if (values) def.values = values.split(',').map((v) => v.trim()).filter(Boolean);
       const requiredWhen = this.expr(plainAttr(field, 'requiredWhen'), element, `sop:field[${name}].requiredWhen`);
@@ -725,6 +733,82 @@ class Compiler {
       out.push(def);
     }
     return out;
+  }
+
+  /** Whether a form's pattern is one the engine can check (linear-time RE2 syntax); reports it if not. */
+  private pattern(pattern: string, element: any, attribute: string): boolean {
+    try {
+      RE2JS.compile(pattern);
+      return true;
+    } catch (error) {
+      this.error(element, 'form.pattern', `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}: the form cannot check it (RE2 syntax: no look-around, no back-references).`, attribute);
+      return false;
+    }
+  }
+
+  /**
+   * A user task's or none start event's form: an embedded form-js schema
+   * (`<sop:form>`, or Camunda 8's `zeebe:formDefinition formKey="camunda-forms:bpmn:…"`
+   * pointing at a `zeebe:userTaskForm` of the process), or `<sop:field>`s. One of them.
+   */
+  private form(element: any, node: NodeDef): void {
+    const p = this.prefixes;
+    const declared = this.fields(element);
+    const sopForm = extensionElements(element, 'sop', 'form', p)[0];
+    const zeebeForm = extensionElements(element, 'zeebe', 'formDefinition', p)[0];
+    let schemaText: string | undefined;
+    let source: 'sop:form' | 'zeebe:userTaskForm' | undefined;
+    if (sopForm) {
+      schemaText = textOf(sopForm) ?? '';
+      source = 'sop:form';
+    } else if (zeebeForm) {
+      const formKey = plainAttr(zeebeForm, 'formKey');
+      const formId = plainAttr(zeebeForm, 'formId');
+      const embedded = formKey?.match(/^camunda-forms:bpmn:(.+)$/)?.[1];
+      if (embedded) {
+        let process = element.$parent;
+        while (process && process.$type !== 'bpmn:Process') process = process.$parent;
+        const holder = extensionElements(process, 'zeebe', 'userTaskForm', p).find((f: any) => plainAttr(f, 'id') === embedded);
+        if (!holder) {
+          this.error(element, 'form.missing', `zeebe:formDefinition formKey '${formKey}' names no zeebe:userTaskForm with id '${embedded}' in the process.`, 'zeebe:formDefinition');
+          return;
+        }
+        schemaText = textOf(holder) ?? '';
+        source = 'zeebe:userTaskForm';
+      } else {
+        this.warn(element, 'form.linked', `The form ${formId ? `linked by id '${formId}'` : `'${formKey ?? ''}'`} is not in the diagram, so sopflow can neither show nor check it; embed it (sop:form) to have submissions checked.`, 'zeebe:formDefinition');
+      }
+    }
+    if (schemaText === undefined || !source) {
+      if (declared.length) {
+        node.fields = declared;
+        node.form = { source: 'sop:field' };
+      }
+      return;
+    }
+    if (declared.length) this.error(element, 'form.twice', `The task declares both ${source} and <sop:field>s: keep one form.`, source);
+    if (schemaText.length > MAX_FORM_SCHEMA) {
+      this.error(element, 'form.too-large', `The form schema is ${schemaText.length} characters; at most ${MAX_FORM_SCHEMA} are accepted.`, source);
+      return;
+    }
+    let schema: unknown;
+    try {
+      schema = JSON.parse(schemaText);
+    } catch (error) {
+      this.error(element, 'form.json', `The ${source} is not a JSON form-js schema: ${(error as Error).message}.`, source);
+      return;
+    }
+    const { fields, problems } = fieldsOfFormSchema(schema);
+    for (const problem of problems) this.error(element, 'form.schema', `${source} ${problem.path || 'schema'}: ${problem.message}.`, source);
+    for (const field of fields) {
+      for (const [what, expr] of [['conditional.hide', field.hiddenWhen], ...(['minLength', 'maxLength', 'min', 'max'] as const).map((b) => [`validate.${b}`, field[b]] as const)] as const) {
+        if (expr && typeof expr === 'object' && !this.expr(`=${expr.feel}`, element, `${source} ${field.name} ${what}`)) return;
+      }
+      if (field.pattern && !this.pattern(field.pattern, element, `${source} ${field.name} validate.pattern`)) return;
+    }
+    if (problems.length) return;
+    node.form = { source, schema };
+    if (fields.length) node.fields = fields;
   }
 
   /** Job type from sop:, Zeebe or Camunda 7 attributes; the element id when `fallbackToId`. */

@@ -104,15 +104,40 @@ export interface SlaDef {
   rules: RuleDef[];
 }
 
+/**
+ * One input of a task or start form: from a `<sop:field>`, or from a keyed
+ * component of a form-js schema. The engine checks submitted data against
+ * these before a task completes (see forms/checkForm.ts).
+ */
 export interface FieldDef {
+  /** The variable; a form-js group's `path` prefixes it (`address.city`). */
   name: string;
   label?: string;
-  type: 'string' | 'text' | 'number' | 'boolean' | 'date' | 'enum' | 'list';
+  type: 'string' | 'text' | 'number' | 'boolean' | 'date' | 'time' | 'datetime' | 'enum' | 'list';
   required?: boolean;
+  /** A required checkbox must be ticked (form-js); a required yes/no field only answered. */
+  checked?: boolean;
   requiredWhen?: Expr;
+  /** Not shown, so neither required nor checked, while this holds (form-js `conditional.hide`). */
+  hiddenWhen?: Expr;
   pattern?: string;
-  minLength?: number;
+  /** The pattern may match anywhere (form-js); otherwise the whole value (`<sop:field>`). */
+  patternSearch?: boolean;
+  format?: 'email' | 'phone';
+  minLength?: number | Expr;
+  maxLength?: number | Expr;
+  min?: number | Expr;
+  max?: number | Expr;
+  /** A form-js number field with `serializeToString`: the number arrives as text. */
+  numberAsText?: boolean;
   values?: string[];
+}
+
+/** Where a form came from, and its form-js schema when the diagram has one. */
+export interface FormDef {
+  source: 'sop:form' | 'zeebe:userTaskForm' | 'sop:field';
+  /** form-js schema from the diagram; absent for `<sop:field>` forms (render `formSchemaOfFields(node.fields)`). */
+  schema?: unknown;
 }
 
 export interface NodeDef {
@@ -135,7 +160,9 @@ export interface NodeDef {
 
   assignment?: AssignmentDef;
   formKey?: string;
+  /** User tasks and none start events with a form: its field rules, checked before the task completes or the case starts. */
   fields?: FieldDef[];
+  form?: FormDef;
   jobType?: string;
   retries?: number;
   retryBackoff?: string;

@@ -13,6 +13,7 @@ import type { ProcessRuntime } from '../compile/ProcessRuntime.js';
 import { describeNode, type Expr, type NodeDef, type RuleDef, type Value } from '../compile/definition.js';
 import {
   ExpressionError,
+  FormValidationError,
   InvalidStateError,
   NotFoundError,
   TaskNotAssignableError,
@@ -20,6 +21,7 @@ import {
 import { addDuration, durationToMillis, firstDue, nextDue, parseDuration, parseTimer, type BusinessCalendar } from '../time/index.js';
 import { isActivity } from '../compile/compile.js';
 import { clockFunctions } from '../feel/index.js';
+import { checkForm } from '../forms/checkForm.js';
 import type { ActivityRecord, AuditDraft, Effect, EngineEvent, EngineEventType, TaskRow } from './effects.js';
 import type { Actor, InstanceEvent, StartInput } from './events.js';
 import type {
@@ -173,6 +175,8 @@ export class TokenGame {
         startNode,
       });
     }
+    // A called instance gets its inputs from the call activity, not from a person filling a form.
+    if (!input.parent) this.checkFormOf(node, input.variables, 'r', `Starting process '${def.id}'`);
     this.record('instance.started', undefined, {
       variables: this.redact(input.variables),
       ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
@@ -1267,9 +1271,17 @@ export class TokenGame {
     const exec = this.findTaskExec(taskId);
     if (!this.mayWork(exec)) this.refuse(exec, 'complete');
     const node = this.rt.node(exec.node);
+    this.checkFormOf(node, vars, exec.child ?? exec.scope, `Task '${taskId}' ${describeNode(node)}`, { taskId });
     this.record('task.completed', node, { task: taskId, by: this.actor.id, variables: this.redact(vars) });
     this.emit('task.completed', node, { task: taskId, by: this.actor.id, variables: vars });
     this.push({ t: 'complete', exec: exec.id, vars });
+  }
+
+  /** Refuses data that does not fill the node's form; conditions see the scope's variables and the submitted ones. */
+  private checkFormOf(node: NodeDef, vars: Variables, scope: string, subject: string, details: Record<string, unknown> = {}): void {
+    if (!node.fields?.length) return;
+    const problems = checkForm(node.fields, vars, (expr) => this.evaluate(expr, scope, vars));
+    if (problems.length) throw new FormValidationError(subject, problems, { ...details, node: node.id, instanceId: this.s.id });
   }
 
   private claimTask(taskId: string, user: string | null): void {
