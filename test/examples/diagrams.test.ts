@@ -589,7 +589,7 @@ describe('policy encoded in the diagrams', () => {
         ['goal', 'text', true],
         ['deadline', 'date', true],
         ['amount', 'number', true],
-        ['departments', 'string', true],
+        ['departments', 'list', true],
         ['urgent', 'boolean', false],
       ]);
     });

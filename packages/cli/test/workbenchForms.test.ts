@@ -69,7 +69,7 @@ describe('workbench forms (server side)', () => {
       { name: 'goal', label: 'Goal', type: 'text', required: true },
       { name: 'deadline', label: 'Deadline', type: 'date', required: true },
       { name: 'amount', label: 'Amount', type: 'number', required: true },
-      { name: 'departments', label: 'Departments to countersign (comma-separated ids)', type: 'string', required: true },
+      { name: 'departments', label: 'Departments to countersign', type: 'list', required: true },
       { name: 'urgent', label: 'Urgent', type: 'boolean' },
     ]);
   });
