@@ -303,6 +303,32 @@ describe.skipIf(!available)('the bundled modeler in Chromium', () => {
     expect((await readFile(await png.path())).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('should open a corpus diagram that has no layout laid out, ready to save with it', async () => {
+    // given: a real diagram from the corpus with its diagram interchange removed (the corpus has none without DI that has content)
+    const m = (modeler = await openModeler('layout-missing-di'));
+    const source = await readFile(join(ROOT, '../shared/corpus/camunda/camunda-8-tutorials/solutions/ticket-booking/Ticket Booking.bpmn'), 'utf8');
+    const bare = source.replace(/<(\w+:)?BPMNDiagram\b[\s\S]*<\/(\w+:)?BPMNDiagram>/g, '');
+    await writeFile(join(m.dir, 'no-layout.bpmn'), bare);
+    await m.page.reload();
+
+    // when
+    await openDiagram(m.page, 'no-layout.bpmn');
+    await m.page.locator('#status', { hasText: 'laid out automatically' }).waitFor();
+    await m.shot('laid-out');
+
+    // then: every task is drawn, apart from the others, and the layout is saved on request
+    const boxes = await m.page.locator('.djs-element.djs-shape[data-element-id$="Task"], .djs-element.djs-shape[data-element-id*="Task_"]').evaluateAll((els) =>
+      els.map((el) => (el as SVGGraphicsElement).getBoundingClientRect()).map((r) => ({ x: Math.round(r.x), y: Math.round(r.y) })),
+    );
+    const taskIds = [...bare.matchAll(/<bpmn:(?:serviceTask|userTask|receiveTask|task) id="([^"]+)"/g)].map((x) => x[1]);
+    const drawn = await m.page.locator('.djs-element.djs-shape').evaluateAll((els) => els.map((el) => el.getAttribute('data-element-id')));
+    expect(taskIds.length).toBeGreaterThan(3);
+    for (const id of taskIds) expect(drawn).toContain(id);
+    expect(new Set(boxes.map((b) => `${b.x},${b.y}`)).size).toBe(boxes.length);
+    await save(m);
+    expect(await readFile(join(m.dir, 'no-layout.bpmn'), 'utf8')).toMatch(/<bpmndi:BPMNShape [^>]*bpmnElement="WaitForPaymentReceivedEvent"/);
+  });
+
   it('should undo and redo with the keyboard', async () => {
     // given: a changed SLA, and the canvas has the keyboard focus
     const m = (modeler = await openModeler('undo-redo'));
