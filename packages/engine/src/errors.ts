@@ -83,10 +83,19 @@ export class BpmnValidationError extends SopflowError {
   }
 }
 
-/** A FEEL expression did not parse or could not be evaluated. */
+/**
+ * A FEEL expression did not parse, could not be evaluated, or broke a FEEL
+ * limit. `code` is `feel.error` unless a more precise one applies
+ * (`feel.too-long`, `feel.too-deep`, `feel.too-many-steps`,
+ * `feel.invalid-pattern`, `feel.forbidden-key`, … — see docs/expressions.md).
+ */
 export class ExpressionError extends SopflowError {
-  constructor(message: string, details: { expression: string; elementId?: string; attribute?: string; position?: number }) {
-    super('feel.error', message, details);
+  constructor(
+    message: string,
+    details: { expression: string; elementId?: string; attribute?: string; position?: number; [key: string]: unknown },
+    code = 'feel.error',
+  ) {
+    super(code, message, details);
   }
 }
 

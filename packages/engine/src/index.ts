@@ -18,7 +18,7 @@ export { attr, childElements, collectPrefixes, extensionElements, NS, plainAttr,
 export { checkSla, type SlaCheckOptions } from './compile/checkSla.js';
 
 // expressions and time
-export { compileFeel, isFeel, toPlain, translateJuel, type CompiledFeel } from './feel/index.js';
+export { compileFeel, DEFAULT_FEEL_LIMITS, isFeel, toPlain, translateJuel, type CompiledFeel, type FeelLimits } from './feel/index.js';
 export * from './time/index.js';
 
 // machine

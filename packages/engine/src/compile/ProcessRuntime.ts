@@ -1,4 +1,4 @@
-import { compileFeel, usesClock, type CompiledFeel } from '../feel/index.js';
+import { compileFeel, usesClock, type CompiledFeel, type FeelLimits } from '../feel/index.js';
 import type { Expr, FlowDef, NodeDef, ProcessDefinition, ScopeDef } from './definition.js';
 
 /**
@@ -11,7 +11,11 @@ export class ProcessRuntime {
   /** OR-join id → its incoming flow id → nodes from which a token can still reach that flow without passing the join. */
   private readonly reach = new Map<string, Map<string, Set<string>>>();
 
-  constructor(readonly definition: ProcessDefinition) {
+  /** @param feelLimits bounds on every expression and evaluation (defaults: `DEFAULT_FEEL_LIMITS`). */
+  constructor(
+    readonly definition: ProcessDefinition,
+    private readonly feelLimits?: FeelLimits,
+  ) {
     for (const node of Object.values(definition.nodes)) {
       if (node.type === 'inclusiveGateway' && node.incoming.length > 1) this.reach.set(node.id, this.reachIntoJoin(node));
     }
@@ -33,7 +37,7 @@ export class ProcessRuntime {
   feel(expr: Expr): CompiledFeel {
     let compiled = this.compiled.get(expr.feel);
     if (!compiled) {
-      compiled = compileFeel(expr.feel);
+      compiled = compileFeel(expr.feel, undefined, this.feelLimits);
       this.compiled.set(expr.feel, compiled);
     }
     return compiled;

@@ -11,7 +11,7 @@ import {
   UnsupportedElementError,
   type Problem,
 } from '../errors.js';
-import { compileFeel, translateJuel } from '../feel/index.js';
+import { compileFeel, translateJuel, type FeelLimits } from '../feel/index.js';
 import { RE2JS } from 're2js';
 import { fieldsOfFormSchema } from '../forms/formJs.js';
 import { parseDuration, parseTimer } from '../time/index.js';
@@ -40,6 +40,8 @@ const MAX_FORM_SCHEMA = 256 * 1024;
 export interface CompileOptions {
   /** Line/column of an element id in the source, for messages. */
   locate?: (elementId: string) => { line: number; column: number } | undefined;
+  /** Bounds on every FEEL expression (length, items, nesting; see docs/expressions.md). */
+  feelLimits?: FeelLimits;
 }
 
 export interface CompileResult {
@@ -179,7 +181,7 @@ class Compiler {
       text = text.slice(1).trim();
     }
     try {
-      compileFeel(text, { elementId: element?.id, attribute });
+      compileFeel(text, { elementId: element?.id, attribute }, this.options.feelLimits);
     } catch (error) {
       const message = error instanceof ExpressionError || error instanceof SopflowError ? error.message : String(error);
       this.error(element, 'expression.invalid', message, attribute);

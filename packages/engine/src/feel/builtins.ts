@@ -3,9 +3,13 @@
  * 8.2's argument handling copied exactly: a one-element list passed for a
  * scalar parameter is unwrapped, a scalar passed for a list parameter is
  * wrapped, a missing or mistyped argument gives `null`, and so does a call
- * with too many arguments. All pure.
+ * with too many arguments. All pure. `matches`, `replace` and `split` are
+ * sopflow's own, on a linear-time engine (see regex.ts); the fallback
+ * gives them to feelin as well ({@link FEELIN_OVERRIDES}).
  */
+import { FeelFunction } from 'feelin';
 import { kindOf, feelToString } from './feelValues.js';
+import { regexMatches, regexReplace, regexSplit } from './regex.js';
 
 /** A built-in called with already evaluated positional arguments. */
 export type Builtin = (args: readonly unknown[]) => unknown;
@@ -98,4 +102,26 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['sum', overList('number', (list) => list.reduce((sum, item) => (sum === null ? item : sum + item), null))],
   ['all', overList('any?', allOf)],
   ['any', overList('any?', anyOf)],
+  ['matches', fixed(['string', 'string', 'string?'], regexMatches)],
+  ['replace', fixed(['string', 'string', 'string', 'string?'], regexReplace)],
+  ['split', fixed(['string', 'string'], regexSplit)],
 ]);
+
+/**
+ * Built-ins that replace feelin's own in the fallback, as context entries
+ * (a context entry shadows a built-in of the same name), with feelin's
+ * parameter names so named arguments work. Only where the context has no
+ * entry of that name: a variable still shadows the built-in, as in feelin.
+ */
+export const FEELIN_OVERRIDES: ReadonlyMap<string, FeelFunction> = new Map(
+  (
+    [
+      ['matches', ['input', 'pattern', 'flags']],
+      ['replace', ['input', 'pattern', 'replacement', 'flags']],
+      ['split', ['string', 'delimiter']],
+    ] as const
+  ).map(([name, parameters]) => {
+    const builtin = BUILTINS.get(name)!;
+    return [name, new FeelFunction((...args: unknown[]) => builtin(args), [...parameters])];
+  }),
+);

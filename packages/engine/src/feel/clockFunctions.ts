@@ -1,5 +1,6 @@
 import { date, dateAndTime } from 'feelin';
 import { DateTime } from 'luxon';
+import { trustFunction } from './contextData.js';
 
 const CLOCK_CALL = /\b(now|today)\s*\(/;
 
@@ -16,7 +17,7 @@ export function usesClock(source: string): boolean {
 export function clockFunctions(nowMs: number, zone: string): Record<string, () => unknown> {
   const local = DateTime.fromMillis(nowMs, { zone });
   return {
-    now: () => dateAndTime(local.toISO({ suppressMilliseconds: true })!),
-    today: () => date(local.toISODate()!),
+    now: trustFunction(() => dateAndTime(local.toISO({ suppressMilliseconds: true })!)),
+    today: trustFunction(() => date(local.toISODate()!)),
   };
 }

@@ -27,6 +27,11 @@ function details(source: string, where: ExpressionLocation | undefined, position
   };
 }
 
+/** The expression as quoted in a message: at most 200 characters, so a huge one cannot flood logs. */
+function quoted(source: string): string {
+  return source.length > 200 ? `'${source.slice(0, 200)}…' (${source.length} characters)` : `'${source}'`;
+}
+
 /** Human position: column (1-based) on one line, `line L, column C` across lines. */
 function describePosition(source: string, offset: number): string {
   const before = source.slice(0, offset);
@@ -46,12 +51,21 @@ function shorten(text: string): string {
 export function syntaxError(source: string, problem: SyntaxProblem, where?: ExpressionLocation): ExpressionError {
   const reason = problem.unexpected ? `unexpected '${shorten(problem.unexpected)}'` : 'unexpected end of expression';
   return new ExpressionError(
-    `Invalid FEEL${place(where)} at ${describePosition(source, problem.position)}: '${source}' — ${reason}`,
+    `Invalid FEEL${place(where)} at ${describePosition(source, problem.position)}: ${quoted(source)} — ${reason}`,
     details(source, where, problem.position),
   );
 }
 
-/** `Cannot evaluate FEEL in <Task_1> sop:sla: 'x < true' — unsupported range: null..true`. */
-export function evaluationError(source: string, reason: string, where?: ExpressionLocation): ExpressionError {
-  return new ExpressionError(`Cannot evaluate FEEL${place(where)}: '${source}' — ${reason}`, details(source, where));
+/**
+ * `Cannot evaluate FEEL in <Task_1> sop:sla: 'x < true' — unsupported range: null..true`.
+ * `code` is `feel.error` unless a more precise one applies; `extra` joins the details.
+ */
+export function evaluationError(
+  source: string,
+  reason: string,
+  where?: ExpressionLocation,
+  code?: string,
+  extra: Record<string, unknown> = {},
+): ExpressionError {
+  return new ExpressionError(`Cannot evaluate FEEL${place(where)}: ${quoted(source)} — ${reason}`, { ...extra, ...details(source, where) }, code);
 }

@@ -5,6 +5,9 @@
  * to the entries the expression can read.
  */
 import { evaluate } from 'feelin';
+import { ITERATE_GUARD_NAME, iterateGuard, VALUE_GUARD_NAME, valueGuard } from './budget.js';
+import { FEELIN_OVERRIDES } from './builtins.js';
+import { assertFeelData } from './contextData.js';
 import { hasComplexKeyStartingAny } from './contextKeys.js';
 import { hasEntry } from './feelValues.js';
 
@@ -25,11 +28,23 @@ export function narrowContext(context: Readonly<Record<string, unknown>>, words:
 
 /**
  * Evaluate `source` with feelin on the narrowed context and return feelin's
- * raw result. Pure except for feelin's `now()` and `today()`, which read the
- * system clock.
+ * raw result. The narrowed context must be data ({@link assertFeelData});
+ * sopflow's `matches`, `replace` and `split` shadow feelin's (unless a
+ * variable has that name), and the iteration guard of `guardIterations`
+ * is added. Call it inside a step budget. Pure except for feelin's `now()`
+ * and `today()`, which read the system clock.
  *
- * @throws whatever feelin throws (syntax errors, unsupported ranges).
+ * @param source the expression, as rewritten by `guardIterations`.
+ * @param words the words of the expression as written (see {@link narrowContext}).
+ * @throws whatever feelin throws (syntax errors, unsupported ranges), and
+ *   `FeelFault`s (not data, step budget, invalid pattern).
  */
 export function evaluateWithFeelin(source: string, words: ReadonlySet<string>, context: Readonly<Record<string, unknown>>): unknown {
-  return evaluate(source, narrowContext(context, words) as Record<string, unknown>).value;
+  const narrowed = narrowContext(context, words);
+  assertFeelData(narrowed);
+  const complete: Record<string, unknown> = Object.getPrototypeOf(narrowed) === Object.prototype ? { ...narrowed } : Object.assign(Object.create(Object.getPrototypeOf(narrowed)), narrowed);
+  for (const [name, fn] of FEELIN_OVERRIDES) if (words.has(name) && !hasEntry(narrowed, name)) complete[name] = fn;
+  if (source.includes(ITERATE_GUARD_NAME)) complete[ITERATE_GUARD_NAME] = iterateGuard;
+  if (source.includes(VALUE_GUARD_NAME)) complete[VALUE_GUARD_NAME] = valueGuard;
+  return evaluate(source, complete).value;
 }

@@ -13,6 +13,7 @@
  * their value is the result (folded to its ISO string once).
  */
 import { evaluate } from 'feelin';
+import { chargeSteps } from './budget.js';
 import { BUILTINS, type Builtin } from './builtins.js';
 import { firstWord, hasComplexKeyStarting, isComplexKey, isJoinableAt, readEntry } from './contextKeys.js';
 import { delegate } from './delegate.js';
@@ -46,8 +47,8 @@ function outside(node: FeelNode): never {
 const ORDER_OPERATORS = new Set(['<', '<=', '>', '>=']);
 const builtinNames = new Map<string, boolean>();
 
-/** Whether feelin resolves `name` to a built-in function when no variable has that name. */
-function isBuiltinName(name: string): boolean {
+/** Whether feelin resolves `name` to a built-in function when no variable has that name. Pure (cached). */
+export function isBuiltinName(name: string): boolean {
   let builtin = builtinNames.get(name);
   if (builtin === undefined) {
     try {
@@ -304,7 +305,14 @@ class FastCompiler {
     return (context, frame) => {
       // a variable with the function's name hides the built-in in feelin
       if (hasEntry(context, name) ? context[name] !== undefined : hasComplexKeyStarting(context, head)) delegate();
-      return builtin(args.map((argument) => argument(context, frame)));
+      const values = args.map((argument) => argument(context, frame));
+      // as feelin's calls are charged in the fallback: one step, plus the lists in and out
+      let steps = 1;
+      for (const value of values) if (Array.isArray(value)) steps += value.length;
+      chargeSteps(steps);
+      const result = builtin(values);
+      if (Array.isArray(result)) chargeSteps(result.length);
+      return result;
     };
   }
 
@@ -335,6 +343,7 @@ class FastCompiler {
       return (context, frame) => {
         const values = items(context, frame);
         if (values === null) return null;
+        chargeSteps(values.length);
         const results: unknown[] = [];
         for (const value of values) {
           frame[slot] = value;
@@ -348,6 +357,7 @@ class FastCompiler {
     return (context, frame) => {
       const values = items(context, frame);
       if (values === null) return null;
+      chargeSteps(values.length);
       for (const value of values) {
         frame[slot] = value;
         if (isTruthy(each(context, frame)) === some) return some;

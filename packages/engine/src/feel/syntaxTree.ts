@@ -26,6 +26,13 @@ export interface SyntaxProblem {
   readonly unexpected: string;
 }
 
+/** Where the parse tree first gets deeper than allowed. */
+export interface DepthProblem {
+  /** 0-based offset of the node one level too deep. */
+  readonly position: number;
+  readonly limit: number;
+}
+
 /** The result of {@link parseFeel}: a tree or the first syntax problem. */
 export type ParseResult = { readonly tree: FeelNode } | { readonly problem: SyntaxProblem };
 
@@ -35,19 +42,39 @@ export type ParseResult = { readonly tree: FeelNode } | { readonly problem: Synt
  * Pure.
  */
 export function parseFeel(source: string): ParseResult {
+  return parseFeelWithin(source, Infinity) as ParseResult;
+}
+
+/**
+ * {@link parseFeel}, but the tree is walked iteratively first, so a tree
+ * deeper than `maxDepth` is reported (`tooDeep`) before anything recursive
+ * touches it. Pure.
+ */
+export function parseFeelWithin(source: string, maxDepth: number): ParseResult | { readonly tooDeep: DepthProblem } {
   const tree = parseExpression(source, {}, undefined);
   let problem: SyntaxProblem | undefined;
+  let tooDeep: DepthProblem | undefined;
+  let depth = 0;
   tree.iterate({
     enter(ref) {
-      if (problem) return false;
+      if (problem || tooDeep) return false;
       if (ref.type.isError) {
         problem = locateProblem(source, ref.node);
         return false;
       }
-      return !ref.type.isSkipped;
+      if (ref.type.isSkipped) return false;
+      if (++depth > maxDepth) {
+        tooDeep = { position: ref.from, limit: maxDepth };
+        return false;
+      }
+      return true;
+    },
+    leave() {
+      depth--;
     },
   });
   if (problem) return { problem };
+  if (tooDeep) return { tooDeep };
   return { tree: toFeelNode(source, tree.topNode) };
 }
 

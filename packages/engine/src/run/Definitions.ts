@@ -1,6 +1,7 @@
 import type { ProcessDefinition } from '../compile/definition.js';
 import { ProcessRuntime } from '../compile/ProcessRuntime.js';
 import { NotFoundError } from '../errors.js';
+import type { FeelLimits } from '../feel/index.js';
 import { createInstanceMachine, type InstanceMachine } from '../machine/createInstanceMachine.js';
 import type { StepEnv, StepLimits } from '../machine/TokenGame.js';
 import type { BusinessCalendar } from '../time/index.js';
@@ -26,6 +27,7 @@ export class Definitions {
     private readonly calendar: (name: string) => BusinessCalendar | undefined,
     private readonly limits: StepLimits,
     private readonly zone: string,
+    private readonly feelLimits?: FeelLimits,
   ) {}
 
   /** Builds (and caches) the runtime of a stored deployment record. */
@@ -44,7 +46,7 @@ export class Definitions {
    * key pointing at a definition the store does not hold).
    */
   static build(record: DeploymentRecord, definitions: Definitions): Deployed {
-    const runtime = new ProcessRuntime(record.definition);
+    const runtime = new ProcessRuntime(record.definition, definitions.feelLimits);
     runtime.compileAll();
     const env: StepEnv = { runtime, zone: definitions.zone, calendar: definitions.calendar, limits: definitions.limits };
     return { record, runtime, env, machine: createInstanceMachine(env) };
@@ -67,8 +69,8 @@ export class Definitions {
     return this.load(record);
   }
 
-  /** Validates a fresh definition before it is stored (compiles every expression). */
-  static check(definition: ProcessDefinition): void {
-    new ProcessRuntime(definition).compileAll();
+  /** Validates a fresh definition before it is stored (compiles every expression within `feelLimits`). */
+  static check(definition: ProcessDefinition, feelLimits?: FeelLimits): void {
+    new ProcessRuntime(definition, feelLimits).compileAll();
   }
 }

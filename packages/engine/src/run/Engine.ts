@@ -11,6 +11,7 @@ import type { Actor } from '../machine/events.js';
 import type { Incident, InstanceState, Variables } from '../machine/state.js';
 import type { InstanceMachine } from '../machine/createInstanceMachine.js';
 import type { StepLimits } from '../machine/TokenGame.js';
+import type { FeelLimits } from '../feel/index.js';
 import { parse, type ParseOptions } from '../parse/index.js';
 import type { Report, ReportQuery } from '../report/report.js';
 import { emptyCommit, type ActivityQuery, type AuditEvent, type AuditQuery, type InstanceQuery, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
@@ -88,6 +89,8 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
   variableLimits?: Partial<VariableLimits>;
   parseLimits?: ParseOptions;
+  /** Bounds on FEEL expressions and their evaluation (length, items, nesting, steps, result size). */
+  feelLimits?: FeelLimits;
   /** Fire timers and run handlers automatically (default true). */
   scheduler?: boolean;
   /** IANA zone for wall-clock day arithmetic, local date-times and cron without a calendar (default UTC). */
@@ -196,7 +199,7 @@ export class Engine {
     this.workerId = options.workerId ?? `engine-${this.newId()}`;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     for (const calendar of options.calendars ?? []) this.registerCalendar(calendar);
-    this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits, options.timeZone ?? 'UTC');
+    this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits, options.timeZone ?? 'UTC', options.feelLimits);
     const clock = this.clock as Clock & { addIdleWaiter?: (fn: () => Promise<void>) => () => void };
     this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.idle());
     this.drivenClock = this.stopIdleWaiter !== undefined;
@@ -242,7 +245,7 @@ export class Engine {
    */
   async deploy(xml: string | Uint8Array, options: { by?: string } = {}): Promise<DeployResult> {
     const parsed = await parse(xml, this.options.parseLimits);
-    const { processes, warnings } = compile(parsed.definitions, { locate: parsed.locate });
+    const { processes, warnings } = compile(parsed.definitions, { locate: parsed.locate, feelLimits: this.options.feelLimits });
     const slaProblems = processes.flatMap((p) =>
       checkSla(p, { calendar: (name) => this.calendars.get(name), calendarNames: [...this.calendars.keys()], locate: parsed.locate }),
     );
@@ -281,7 +284,7 @@ export class Engine {
         }
         const version = (latest?.version ?? 0) + 1;
         const definition: ProcessDefinition = { ...compiled, version, key: `${compiled.id}:${version}` };
-        Definitions.check(definition);
+        Definitions.check(definition, this.options.feelLimits);
         const record = {
           key: definition.key,
           processId: definition.id,

@@ -93,8 +93,14 @@ describe('compileFeel', () => {
     // when
     compiled.evaluate({ items: [], limit: 1, unrelated: { big: 'data' }, sku: 'x' });
 
-    // then
-    expect(feelin.evaluate).toHaveBeenCalledWith('items[qty > limit].sku', { items: [], limit: 1, sku: 'x' });
+    // then: the filter's list goes through sopflow's step-counting guard, the path's target through its value guard
+    expect(feelin.evaluate).toHaveBeenCalledWith('__sopflow_value(__sopflow_iterate(items)[qty > limit]).sku', {
+      items: [],
+      limit: 1,
+      sku: 'x',
+      __sopflow_iterate: expect.any(feelin.FeelFunction),
+      __sopflow_value: expect.any(feelin.FeelFunction),
+    });
   });
 
   it('should give feelin the whole context when a key could be a multi-word name', () => {

@@ -63,13 +63,14 @@ function checkAgainstFeelin(expression: string, contexts: Record<string, unknown
       tally.fastEvaluations++;
       let value: unknown;
       try {
-        value = toPlain(closure.evaluate(context, []));
+        value = closure.evaluate(context, []);
       } catch (error) {
         if (error !== DELEGATE) throw error;
         tally.delegated++;
         continue;
       }
-      expect(expected).toStrictEqual({ threw: false, value });
+      // a closure may return a variable's value as it is; toPlain refuses what is not data on both sides
+      expect(expected).toStrictEqual(compiledOutcome(() => toPlain(value)));
     }
   }
 }
