@@ -10,6 +10,7 @@ import {
   createEngine,
   emptyCommit,
   GENESIS_HASH,
+  JobLeaseLostError,
   VirtualClock,
   type ActivityRecord,
   type AuditEvent,
@@ -273,6 +274,81 @@ export function describeStoreContract(name: string, create: () => Promise<StoreU
         expect((await store.getJob('j3'))!.lockedBy).toBeUndefined();
         expect((await store.acquireJobs({ now: T0 + 300, workerId: 'w3', leaseMs: 100, limit: 10, types: ['charge'] })).map((j) => [j.id, j.attempt])).toEqual([['j3', 2]]);
       }));
+
+    it('should apply a commit fenced by a job lease its worker still holds, even after the lease ran out if nobody took the job', () =>
+      withStore(async (store) => {
+        // given: j1 leased to w1 until +100; j2 leased to w1 until +100, never taken since
+        await store.commit(commit({ instances: [{ record: instance('i1'), expectedRev: 0 }], jobs: { upsert: [job('j1', T0), job('j2', T0)], remove: [] } }));
+        await store.acquireJobs({ now: T0, workerId: 'w1', leaseMs: 100, limit: 10 });
+        // when: w1 reports j1 in time, and j2 late
+        await store.commit(commit({ jobLeases: [{ jobId: 'j1', workerId: 'w1', attempt: 1 }], instances: [{ record: instance('i1', { rev: 2 }), expectedRev: 1 }], jobs: { upsert: [], remove: ['j1'] } }));
+        await store.commit(commit({ jobLeases: [{ jobId: 'j2', workerId: 'w1', attempt: 1 }], instances: [{ record: instance('i1', { rev: 3 }), expectedRev: 2 }], jobs: { upsert: [], remove: ['j2'] } }));
+        // then
+        expect(await store.getJob('j1')).toBeUndefined();
+        expect(await store.getJob('j2')).toBeUndefined();
+        expect((await store.getInstance('i1'))!.rev).toBe(3);
+      }));
+
+    it('should refuse a commit fenced by a job lease that moved (taken by another worker, retried, or gone) and apply none of it', () =>
+      withStore(async (store) => {
+        // given: j1 leased to w1 until +100, then taken by w2 at +150; j2 failed at attempt 1 and leased again to w1 at attempt 2; j3 gone
+        await store.commit(commit({ instances: [{ record: instance('i1'), expectedRev: 0 }], jobs: { upsert: [job('j1', T0), job('j2', T0), job('j3', T0)], remove: [] } }));
+        await store.acquireJobs({ now: T0, workerId: 'w1', leaseMs: 100, limit: 10 });
+        expect((await store.acquireJobs({ now: T0 + 150, workerId: 'w2', leaseMs: 100, limit: 10, types: ['charge'] })).map((j) => j.id)).toEqual(['j1', 'j2', 'j3']);
+        await store.commit(commit({ jobs: { upsert: [{ ...job('j2', T0 + 200), attempt: 2, retries: 2, idempotencyKey: 'j2#2' }], remove: ['j3'] } }));
+        await store.acquireJobs({ now: T0 + 200, workerId: 'w1', leaseMs: 100, limit: 10 });
+        const stale = (jobId: string, attempt = 1) =>
+          store.commit(
+            commit({
+              jobLeases: [{ jobId, workerId: 'w1', attempt }],
+              instances: [{ record: instance('i1', { rev: 2, status: 'completed' }), expectedRev: 1 }],
+              jobs: { upsert: [], remove: [jobId] },
+              tasks: { upsert: [task('t1')], remove: [] },
+              audit: [event('i1', 1, 'job.completed')],
+            }),
+          );
+        // when / then: each refused with what moved
+        await expect(stale('j1')).rejects.toThrow(JobLeaseLostError);
+        await expect(stale('j1')).rejects.toMatchObject({ code: 'job.lease', details: { jobId: 'j1', workerId: 'w1', attempt: 1, lockedBy: 'w2', actualAttempt: 1 } });
+        await expect(stale('j2')).rejects.toMatchObject({ code: 'job.lease', details: { jobId: 'j2', workerId: 'w1', attempt: 1, lockedBy: 'w1', actualAttempt: 2 } });
+        await expect(stale('j3')).rejects.toMatchObject({ code: 'job.lease', details: { jobId: 'j3', workerId: 'w1', attempt: 1, gone: true } });
+        // and nothing of any of them was applied
+        expect(await store.getInstance('i1')).toMatchObject({ rev: 1, status: 'running' });
+        expect(await store.getJob('j1')).toMatchObject({ lockedBy: 'w2', attempt: 1 });
+        expect(await store.getJob('j2')).toMatchObject({ lockedBy: 'w1', attempt: 2 });
+        expect(await store.getTask('t1')).toBeUndefined();
+        expect(await store.auditTrail('i1')).toEqual([]);
+        // while the holders' own reports go through
+        await store.commit(commit({ jobLeases: [{ jobId: 'j1', workerId: 'w2', attempt: 1 }, { jobId: 'j2', workerId: 'w1', attempt: 2 }], jobs: { upsert: [], remove: ['j1', 'j2'] } }));
+        expect(await store.getJob('j1')).toBeUndefined();
+        expect(await store.getJob('j2')).toBeUndefined();
+      }));
+
+    if (options.concurrent !== false) {
+      it('should never both lease a job to a new worker and apply the report of the old worker racing with it', () =>
+        withStore(async (store) => {
+          // given: 12 jobs (one type each) whose lease to w1 ran out
+          const ids = Array.from({ length: 12 }, (_, i) => `j${i}`);
+          await store.commit(commit({ jobs: { upsert: ids.map((id) => job(id, T0, `type-${id}`)), remove: [] } }));
+          await store.acquireJobs({ now: T0, workerId: 'w1', leaseMs: 100, limit: 100 });
+          // when: for each job, w2 leases it while w1 reports it, at the same moment
+          const outcomes = await Promise.all(
+            ids.map(async (id) => {
+              const [taken, reported] = await Promise.allSettled([
+                store.acquireJobs({ now: T0 + 500, workerId: `w2-${id}`, leaseMs: 100, limit: 100, types: [`type-${id}`] }),
+                store.commit(commit({ jobLeases: [{ jobId: id, workerId: 'w1', attempt: 1 }], jobs: { upsert: [], remove: [id] } })),
+              ]);
+              return { id, taken: taken.status === 'fulfilled' && taken.value.some((j) => j.id === id), reported: reported.status === 'fulfilled', reason: reported.status === 'rejected' ? reported.reason : undefined };
+            }),
+          );
+          // then: exactly one of the two won each race
+          for (const outcome of outcomes) {
+            expect(outcome.taken !== outcome.reported, `${outcome.id}: leased to w2 ${outcome.taken}, w1's report applied ${outcome.reported}`).toBe(true);
+            if (!outcome.reported) expect(outcome.reason).toBeInstanceOf(JobLeaseLostError);
+            expect(await store.getJob(outcome.id)).toEqual(outcome.reported ? undefined : expect.objectContaining({ lockedBy: `w2-${outcome.id}` }));
+          }
+        }));
+    }
 
     it('should find message and signal subscriptions by name and key', () =>
       withStore(async (store) => {

@@ -220,3 +220,32 @@ export class StoreUnavailableError extends SopflowError {
     this.outcome = details.outcome;
   }
 }
+
+/**
+ * A worker reported on a job it no longer holds: since it was handed the
+ * job, its lease ran out and another worker took it, the attempt was failed
+ * and retried, or the job ended. Nothing was applied; the current holder's
+ * report is the one that counts. Checked by the engine when the report
+ * comes in and by the store inside the commit (fencing by lease owner and
+ * attempt), so a report racing a re-lease is refused too.
+ */
+export class JobLeaseLostError extends InvalidStateError {
+  constructor(
+    lease: { jobId: string; workerId: string; attempt: number },
+    found: { lockedBy: string | null; attempt: number } | undefined,
+  ) {
+    const why = !found
+      ? 'it no longer exists (completed, cancelled, or its activity ended)'
+      : found.lockedBy !== lease.workerId
+        ? found.lockedBy
+          ? `it is leased to '${found.lockedBy}', not '${lease.workerId}'`
+          : `it is not leased to '${lease.workerId}' any more (nobody holds it: it was retried or released)`
+        : `it is at attempt ${found.attempt}, not ${lease.attempt}`;
+    super('job.lease', `Job '${lease.jobId}': ${why}. The report of '${lease.workerId}' for attempt ${lease.attempt} was not applied.`, {
+      jobId: lease.jobId,
+      workerId: lease.workerId,
+      attempt: lease.attempt,
+      ...(found ? { lockedBy: found.lockedBy, actualAttempt: found.attempt } : { gone: true }),
+    });
+  }
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
   ConcurrencyConflictError,
+  JobLeaseLostError,
   SopflowError,
   type AcquireOptions,
   type ActivityQuery,
@@ -193,7 +194,10 @@ export class PostgresStore implements Store {
    * Applies one step atomically in ONE statement (one round trip). Sends a
    * notification on the schema's channel, delivered when it commits, if it
    * upserted timers or jobs. Upserting a timer or job clears its lease.
-   * @throws ConcurrencyConflictError when an instance's revision moved (or
+   * @throws JobLeaseLostError when a job lease the commit relies on moved
+   *   (the job row is locked by the statement, so no worker leases it
+   *   between the check and the writes).
+   *   ConcurrencyConflictError when an instance's revision moved (or
    *   it exists, for `expectedRev` 0), or a deadlock between two commits was
    *   broken; nothing of the commit is applied. DeploymentConflictError when
    *   another worker deployed the same process version concurrently.
@@ -216,6 +220,11 @@ export class PostgresStore implements Store {
   private async conflict(error: unknown, commit: Commit): Promise<SopflowError | undefined> {
     if (!isPgError(error)) return undefined;
     if (error.code === '22021') return new UnstorableTextError(error.message);
+    if (error.code === 'SF409' && error.hint === 'job-lease' && error.detail) {
+      const lease = (commit.jobLeases ?? []).find((l) => l.jobId === error.detail)!;
+      const held = await this.getJob(lease.jobId);
+      return new JobLeaseLostError(lease, held ? { lockedBy: held.lockedBy ?? null, attempt: held.attempt } : undefined);
+    }
     if (error.code === 'SF409' && error.hint === 'instance' && error.detail) {
       const id = error.detail;
       const expected = commit.instances.find((i) => i.record.id === id)?.expectedRev ?? 0;

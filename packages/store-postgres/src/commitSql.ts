@@ -1,11 +1,14 @@
 /**
  * One engine step = ONE SQL statement: every table's rows travel as arrays
  * (`unnest`), so a commit is one round trip however many rows it carries,
- * and one implicit transaction. The instance revision check is inside it:
- * `UPDATE … WHERE id = u.id AND rev = u.expected_rev` and
- * `INSERT … ON CONFLICT DO NOTHING` for new instances; the final
- * `sopflow_finish_commit(…)` raises SQLSTATE SF409 when one of them did not
- * write its row, which rolls the whole statement back. Only the tables the
+ * and one implicit transaction. The checks are inside it: the job leases
+ * the step relies on are locked (`SELECT … FOR UPDATE`, re-checked against
+ * the latest row if another worker was leasing it at that moment); the
+ * instance revisions are the WHERE clause of
+ * `UPDATE … WHERE id = u.id AND rev = u.expected_rev`, and
+ * `INSERT … ON CONFLICT DO NOTHING` creates new instances; the final
+ * `sopflow_finish_commit(…)` raises SQLSTATE SF409 when a lease moved or an
+ * instance row was not written, which rolls the whole statement back. Only the tables the
  * commit writes appear in its statement; each such combination is one
  * statement text, prepared once per connection.
  */
@@ -84,6 +87,28 @@ const instancesPart: Part = {
   refused: `(SELECT u.id FROM instances_in u WHERE u.id NOT IN (SELECT id FROM instances_created UNION ALL SELECT id FROM instances_updated) ORDER BY u.id LIMIT 1)`,
 };
 
+/**
+ * Fencing: each job the step reports on must still be leased to that worker
+ * at that attempt. The row lock keeps another worker from leasing it until
+ * the statement ends (its `FOR UPDATE SKIP LOCKED` passes it over); a lease
+ * taken just before is seen, as READ COMMITTED re-reads a row it waited for.
+ * Referenced by the final SELECT, so it runs before the deletes and upserts
+ * of the jobs (which run after the SELECT, as nothing reads them).
+ */
+const leasesPart: Part = {
+  cte(q, params) {
+    return `leases_in AS (SELECT * FROM unnest(${params.next('text[]')}, ${params.next('text[]')}, ${params.next('integer[]')}) AS u(id, worker, attempt)),
+  leases_held AS MATERIALIZED (
+    SELECT j.id FROM ${q}.jobs j JOIN leases_in u ON j.id = u.id AND j.locked_by = u.worker AND j.attempt = u.attempt
+    ORDER BY j.id FOR UPDATE OF j)`;
+  },
+  values(commit) {
+    const leases = commit.jobLeases ?? [];
+    return leases.length ? [leases.map((l) => l.jobId), leases.map((l) => l.workerId), leases.map((l) => l.attempt)] : undefined;
+  },
+  refused: `(SELECT u.id FROM leases_in u WHERE u.id NOT IN (SELECT id FROM leases_held) ORDER BY u.id LIMIT 1)`,
+};
+
 const deploymentsPart: Part = {
   cte(q, params) {
     const { columns } = tables.deployments;
@@ -138,6 +163,7 @@ const clearLease = ['locked_by = NULL', 'locked_until = NULL'];
 
 /** In statement order. At most 31 (the parts present are a bit mask). */
 const PARTS: readonly Part[] = [
+  leasesPart,
   instancesPart,
   deploymentsPart,
   removePart(tables.tasks, (c) => c.tasks),
@@ -191,7 +217,7 @@ export class CommitStatements {
     const present = PARTS.filter((_, i) => mask & (1 << i));
     const ctes = present.map((part) => part.cte(this.q, params));
     const refused = (part: Part) => (present.includes(part) ? part.refused! : 'NULL::text');
-    text = `${ctes.length ? `WITH ${ctes.join(',\n  ')}\n` : ''}SELECT ${this.q}.sopflow_finish_commit(${refused(instancesPart)}, ${refused(deploymentsPart)}, ${params.next('text')}, ${params.next('text')})`;
+    text = `${ctes.length ? `WITH ${ctes.join(',\n  ')}\n` : ''}SELECT ${this.q}.sopflow_finish_commit(${refused(leasesPart)}, ${refused(instancesPart)}, ${refused(deploymentsPart)}, ${params.next('text')}, ${params.next('text')})`;
     this.texts.set(mask, text);
     return text;
   }

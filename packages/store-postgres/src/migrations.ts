@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { SchemaTooNewError } from './errors.js';
-import { schemaV1 } from './schema.js';
+import { schemaV1, schemaV2 } from './schema.js';
 import { ident, query } from './sql.js';
 
 /** One step of the schema's history. Never edit a released one: add the next. */
@@ -19,7 +19,10 @@ export interface Migration {
 }
 
 /** Every migration, in order; the last one's version is what this code writes. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial tables', up: schemaV1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial tables', up: schemaV1 },
+  { version: 2, name: 'job-lease fencing in the commit', up: schemaV2 },
+];
 
 /** The schema version this code reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

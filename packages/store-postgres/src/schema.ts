@@ -199,3 +199,35 @@ export function schemaV1(q: string): string[] {
     $fn$`,
   ];
 }
+
+/**
+ * DDL of version 2 for the schema `q` (already quoted): job-lease fencing.
+ * The commit statement now also names the first job lease it relies on
+ * that moved; the function raises SF409 with HINT 'job-lease' for it
+ * before anything else. Replaces the four-argument function. Pure.
+ */
+export function schemaV2(q: string): string[] {
+  return [
+    `DROP FUNCTION ${q}.sopflow_finish_commit(text, text, text, text)`,
+    `CREATE FUNCTION ${q}.sopflow_finish_commit(lost_lease text, missing_instance text, existing_deployment text, channel text, payload text)
+      RETURNS void LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF lost_lease IS NOT NULL THEN
+        RAISE EXCEPTION 'sopflow: the lease of job % moved', lost_lease
+          USING ERRCODE = 'SF409', DETAIL = lost_lease, HINT = 'job-lease';
+      END IF;
+      IF missing_instance IS NOT NULL THEN
+        RAISE EXCEPTION 'sopflow: instance % changed concurrently', missing_instance
+          USING ERRCODE = 'SF409', DETAIL = missing_instance, HINT = 'instance';
+      END IF;
+      IF existing_deployment IS NOT NULL THEN
+        RAISE EXCEPTION 'sopflow: deployment % exists', existing_deployment
+          USING ERRCODE = 'SF409', DETAIL = existing_deployment, HINT = 'deployment';
+      END IF;
+      IF payload IS NOT NULL THEN
+        PERFORM pg_notify(channel, payload);
+      END IF;
+    END
+    $fn$`,
+  ];
+}

@@ -8,6 +8,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   ConcurrencyConflictError,
+  JobLeaseLostError,
   type AcquireOptions,
   type ActivityQuery,
   type ActivityRecord,
@@ -107,11 +108,14 @@ export class SqliteStore implements Store {
   // ================================================================ writes
 
   /**
-   * Applies one step in one transaction: the revision of every instance is
-   * checked first (its UPDATE must hit exactly one row; `expectedRev` 0
-   * inserts), then tasks, timers, jobs, subscriptions, audit and history
-   * are written. Upserting a timer or job drops its lease.
-   * @throws ConcurrencyConflictError (nothing of the step is written), ReadonlyStoreError,
+   * Applies one step in one transaction: the job leases it relies on are
+   * checked first (each job still leased to that worker at that attempt),
+   * then the revision of every instance (its UPDATE must hit exactly one
+   * row; `expectedRev` 0 inserts), then tasks, timers, jobs, subscriptions,
+   * audit and history are written. Upserting a timer or job drops its lease.
+   * The transaction holds the write lock from its start, so no other
+   * connection leases a job between the check and the writes.
+   * @throws JobLeaseLostError, ConcurrencyConflictError (nothing of the step is written), ReadonlyStoreError,
    *   StoreUnavailableError when the disk or the file's size limit is full, or on an I/O error (nothing written)
    */
   async commit(commit: Commit): Promise<void> {
@@ -126,6 +130,12 @@ export class SqliteStore implements Store {
 
   private apply(commit: Commit): void {
     const s = this.s;
+    for (const lease of commit.jobLeases ?? []) {
+      const held = s.jobLease.get(lease.jobId) as { locked_by: string | null; attempt: number } | undefined;
+      if (!held || held.locked_by !== lease.workerId || held.attempt !== lease.attempt) {
+        throw new JobLeaseLostError(lease, held ? { lockedBy: held.locked_by, attempt: held.attempt } : undefined);
+      }
+    }
     for (const { record, expectedRev } of commit.instances) {
       const params = instanceParams(record);
       const written =

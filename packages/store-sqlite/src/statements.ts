@@ -92,6 +92,8 @@ export const SQL = {
   upsertJob: `INSERT OR REPLACE INTO jobs (${JOB}) VALUES (${values(JOB)})`,
   deleteJob: 'DELETE FROM jobs WHERE id = ?',
   getJob: `SELECT ${JOB}, locked_by, locked_until FROM jobs WHERE id = ?`,
+  // A commit's fencing check: who holds the job, at which attempt.
+  jobLease: 'SELECT locked_by, attempt FROM jobs WHERE id = ?',
   dueJobs: `SELECT rowid AS rid, ${JOB} FROM jobs WHERE due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT ${LIMIT}`,
   dueJobsOfTypes:
     `SELECT rowid AS rid, ${JOB} FROM jobs WHERE type IN (SELECT value FROM json_each(@types)) AND due <= @now AND available_at <= @now ORDER BY due, rowid LIMIT ${LIMIT}`,

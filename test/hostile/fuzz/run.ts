@@ -193,7 +193,7 @@ async function apply(engine: Engine, clock: VirtualClock, command: Command, held
       if (!job) return 'no-job';
       held.set(command.workerId, job);
       if (command.action === 'hold') return 'held';
-      if (command.action === 'complete') await engine.jobs.complete(job.id, { workerId: command.workerId, variables: command.vars });
+      if (command.action === 'complete') await engine.jobs.complete(job.id, { workerId: command.workerId, attempt: job.attempt, variables: command.vars });
       else if (command.action === 'fail') await engine.jobs.fail(job.id, { workerId: command.workerId, error: 'worker failed' });
       else await engine.jobs.throwError(job.id, { workerId: command.workerId, code: 'E', variables: command.vars });
       held.delete(command.workerId);
@@ -203,7 +203,7 @@ async function apply(engine: Engine, clock: VirtualClock, command: Command, held
       const job = held.get(command.workerId);
       if (!job) return 'no-held-job';
       held.delete(command.workerId);
-      await engine.jobs.complete(job.id, { workerId: command.workerId, variables: command.vars });
+      await engine.jobs.complete(job.id, { workerId: command.workerId, attempt: job.attempt, variables: command.vars });
       return;
     }
   }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock/Clock.js';
 import { checkSla } from '../compile/checkSla.js';
 import { compile } from '../compile/compile.js';
 import type { ProcessDefinition } from '../compile/definition.js';
-import { BpmnValidationError, ConcurrencyConflictError, InvalidStateError, NotFoundError, SopflowError, type Problem } from '../errors.js';
+import { BpmnValidationError, ConcurrencyConflictError, InvalidStateError, JobLeaseLostError, NotFoundError, SopflowError, type Problem } from '../errors.js';
 import type { EngineEvent, EngineEventType, JobRow } from '../machine/effects.js';
 import type { Actor } from '../machine/events.js';
 import type { Incident, InstanceState, Variables } from '../machine/state.js';
@@ -14,7 +14,7 @@ import type { StepLimits } from '../machine/TokenGame.js';
 import type { FeelLimits } from '../feel/index.js';
 import { parse, type ParseOptions } from '../parse/index.js';
 import type { Report, ReportQuery } from '../report/report.js';
-import { emptyCommit, type ActivityQuery, type AuditEvent, type AuditQuery, type InstanceQuery, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
+import { emptyCommit, type ActivityQuery, type AuditEvent, type AuditQuery, type InstanceQuery, type JobLease, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
 import { MemoryStore } from '../store/MemoryStore.js';
 import { BusinessCalendar, durationToMillis, parseDuration, type CalendarSpec } from '../time/index.js';
 import { Definitions } from './Definitions.js';
@@ -552,45 +552,75 @@ export class Engine {
       });
       return rows.map(toJob);
     },
-    complete: async (jobId: string, options: { variables?: Variables; workerId?: string } = {}) => {
+    /**
+     * Reports a job done. With `workerId` the report is fenced by the lease:
+     * the job must be leased to that worker (and at `attempt`, when given —
+     * pass the {@link Job}'s) when this is called and still when the step
+     * commits; a worker whose lease ran out and was taken by another, or
+     * whose attempt was failed and retried meanwhile, is refused with
+     * JobLeaseLostError and nothing is applied. Without `workerId` (an
+     * operator, not a worker) no lease is checked.
+     * @throws NotFoundError when the job is gone, JobLeaseLostError, VariableError
+     */
+    complete: async (jobId: string, options: { variables?: Variables; workerId?: string; attempt?: number } = {}) => {
       const variables = checkVariables(options.variables, `job.complete(${jobId})`, this.variableLimits);
-      const job = await this.leasedJob(jobId, options.workerId);
-      await this.execute([{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId, variables } }]);
+      const { job, leases } = await this.leasedJob(jobId, options);
+      await this.execute([{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId, variables } }], leases);
     },
-    fail: async (jobId: string, options: { error: string; retries?: number; retryInMs?: number; workerId?: string }) => {
-      const job = await this.leasedJob(jobId, options.workerId);
+    /**
+     * Reports a failed attempt (retried after a backoff until the retries run
+     * out, then an incident). Fenced like {@link complete}.
+     * @throws NotFoundError, JobLeaseLostError
+     */
+    fail: async (jobId: string, options: { error: string; retries?: number; retryInMs?: number; workerId?: string; attempt?: number }) => {
+      const { job, leases } = await this.leasedJob(jobId, options);
       const now = this.clock.now();
-      await this.execute([
-        {
-          kind: 'event',
-          instanceId: job.instanceId,
-          event: {
-            type: 'job.fail',
-            at: now,
-            jobId,
-            error: options.error,
-            ...(options.retries !== undefined ? { retries: options.retries } : {}),
-            ...(options.retryInMs !== undefined ? { retryAt: now + options.retryInMs } : {}),
+      await this.execute(
+        [
+          {
+            kind: 'event',
+            instanceId: job.instanceId,
+            event: {
+              type: 'job.fail',
+              at: now,
+              jobId,
+              error: options.error,
+              ...(options.retries !== undefined ? { retries: options.retries } : {}),
+              ...(options.retryInMs !== undefined ? { retryAt: now + options.retryInMs } : {}),
+            },
           },
-        },
-      ]);
+        ],
+        leases,
+      );
     },
-    throwError: async (jobId: string, options: { code: string; message?: string; variables?: Variables; workerId?: string }) => {
+    /**
+     * Raises a BPMN error from the job (caught by an error boundary or event
+     * sub-process). Fenced like {@link complete}.
+     * @throws NotFoundError, JobLeaseLostError, VariableError
+     */
+    throwError: async (jobId: string, options: { code: string; message?: string; variables?: Variables; workerId?: string; attempt?: number }) => {
       const variables = checkVariables(options.variables, `job.throwError(${jobId})`, this.variableLimits);
-      const job = await this.leasedJob(jobId, options.workerId);
-      await this.execute([
-        { kind: 'event', instanceId: job.instanceId, event: { type: 'job.error', at: this.clock.now(), jobId, code: options.code, ...(options.message ? { message: options.message } : {}), variables } },
-      ]);
+      const { job, leases } = await this.leasedJob(jobId, options);
+      await this.execute(
+        [{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.error', at: this.clock.now(), jobId, code: options.code, ...(options.message ? { message: options.message } : {}), variables } }],
+        leases,
+      );
     },
   };
 
-  private async leasedJob(jobId: string, workerId: string | undefined): Promise<JobRow> {
+  /**
+   * The job a worker reports on, and the lease its commit is fenced by (none
+   * without a `workerId`). Checked here for a clear error at once, and again
+   * by the store inside the commit, where no other worker can take the job
+   * in between.
+   */
+  private async leasedJob(jobId: string, options: { workerId?: string; attempt?: number }): Promise<{ job: JobRow; leases: JobLease[] }> {
     const job = await this.store.getJob(jobId);
     if (!job) throw new NotFoundError('job', jobId, 'it does not exist or is finished');
-    if (workerId && job.lockedBy && job.lockedBy !== workerId && (job.lockedUntil ?? 0) > this.clock.now()) {
-      throw new InvalidStateError('job.lease', `Job '${jobId}' is leased to '${job.lockedBy}', not '${workerId}'.`, { jobId, workerId, lockedBy: job.lockedBy });
-    }
-    return job;
+    if (options.workerId === undefined) return { job, leases: [] };
+    const lease: JobLease = { jobId, workerId: options.workerId, attempt: options.attempt ?? job.attempt };
+    if (job.lockedBy !== lease.workerId || job.attempt !== lease.attempt) throw new JobLeaseLostError(lease, { lockedBy: job.lockedBy ?? null, attempt: job.attempt });
+    return { job, leases: [lease] };
   }
 
   // ================================================================ audit
@@ -772,8 +802,12 @@ export class Engine {
     return run;
   }
 
-  /** Runs commands as one unit of work and commits it; retried on an optimistic-lock conflict. */
-  private execute(commands: Command[]): Promise<CommandResult[]> {
+  /**
+   * Runs commands as one unit of work and commits it; retried on an
+   * optimistic-lock conflict. `leases`: the job leases the commit is fenced
+   * by (a worker's report), checked by the store at every try.
+   */
+  private execute(commands: Command[], leases: JobLease[] = []): Promise<CommandResult[]> {
     return this.serial(async () => {
       for (let attempt = 0; ; attempt++) {
         const unit = new Unit({
@@ -786,6 +820,7 @@ export class Engine {
           maxCommands: this.limits.maxCommandsPerUnit,
         });
         await unit.run(commands);
+        if (leases.length) unit.commit.jobLeases = leases;
         try {
           await this.store.commit(unit.commit);
         } catch (error) {
@@ -969,9 +1004,10 @@ export class Engine {
       }
     }
     try {
-      await this.execute([event]);
+      // Fenced by this engine's lease: if it ran out and another worker took the job, that worker's report counts.
+      await this.execute([event], [{ jobId: row.id, workerId: this.workerId, attempt: row.attempt }]);
     } catch (error) {
-      // The job was cancelled meanwhile (its activity interrupted) — nothing to report back.
+      // The job was cancelled meanwhile (its activity interrupted) or its lease moved (JobLeaseLostError) — nothing to report back.
       if (!(error instanceof NotFoundError) && !(error instanceof InvalidStateError)) throw error;
     }
   }

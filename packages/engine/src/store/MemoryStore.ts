@@ -1,4 +1,4 @@
-import { ConcurrencyConflictError } from '../errors.js';
+import { ConcurrencyConflictError, JobLeaseLostError } from '../errors.js';
 import { DueHeap } from './DueHeap.js';
 import { computeReport, type ReportQuery } from '../report/report.js';
 import type {
@@ -58,6 +58,12 @@ export class MemoryStore implements Store {
   private readonly history = new Map<string, ActivityRecord>();
 
   async commit(commit: Commit): Promise<void> {
+    for (const lease of commit.jobLeases ?? []) {
+      const job = this.jobs.get(lease.jobId);
+      if (!job || job.lockedBy !== lease.workerId || job.attempt !== lease.attempt) {
+        throw new JobLeaseLostError(lease, job ? { lockedBy: job.lockedBy ?? null, attempt: job.attempt } : undefined);
+      }
+    }
     for (const { record, expectedRev } of commit.instances) {
       const current = this.instances.get(record.id);
       const actual = current?.rev ?? 0;

@@ -81,7 +81,27 @@ export interface AuditEvent {
   hash: string;
 }
 
+/**
+ * The lease of a job that a step relies on: a worker reports the result of
+ * the job it was handed, at the attempt it was handed.
+ */
+export interface JobLease {
+  jobId: string;
+  /** Who must still hold the job (`lockedBy`). */
+  workerId: string;
+  /** Which attempt the result is for. */
+  attempt: number;
+}
+
 export interface Commit {
+  /**
+   * Fencing: the job leases this step relies on. The store refuses the whole
+   * commit with JobLeaseLostError, atomically with the other checks, unless
+   * each job still exists, is still leased to `workerId` (run out or not, as
+   * long as nobody took it since) and is still at `attempt`. Empty or absent:
+   * no job lease is checked (a command that is not a worker's report).
+   */
+  jobLeases?: JobLease[];
   /** New deployments: created, never replaced; an existing key fails the commit with ConcurrencyConflictError (a version race). */
   deployments: DeploymentRecord[];
   /** Instances written by this step; `expectedRev` 0 creates the instance. */
@@ -162,7 +182,11 @@ export interface AcquireOptions {
 }
 
 export interface Store {
-  /** Applies one step atomically; throws ConcurrencyConflictError when an instance's revision moved. */
+  /**
+   * Applies one step atomically. Nothing of it is applied when it throws:
+   * JobLeaseLostError when a job lease it relies on moved (checked first),
+   * ConcurrencyConflictError when an instance's revision moved or a deployment exists.
+   */
   commit(commit: Commit): Promise<void>;
 
   getDeployment(key: string): Promise<DeploymentRecord | undefined>;
@@ -214,6 +238,7 @@ export interface Store {
 /** An empty commit to fill. */
 export function emptyCommit(): Commit {
   return {
+    jobLeases: [],
     deployments: [],
     instances: [],
     tasks: { upsert: [], remove: [] },
