@@ -1049,7 +1049,7 @@ export class TokenGame {
       throw new IncidentSignal('call', `calledElement of ${describeNode(node)} gave ${JSON.stringify(processId)}; expected a process id.`);
     }
     if (this.s.depth + 1 > this.env.limits.maxCallDepth) {
-      throw new IncidentSignal('call', `Call depth ${this.s.depth + 1} exceeds the limit of ${this.env.limits.maxCallDepth} (runaway recursion through call activities?).`);
+      throw new IncidentSignal('call', `Call activity ${describeNode(node)} would start '${processId}' ${this.s.depth + 1} calls deep, beyond the limit of ${this.env.limits.maxCallDepth} (runaway recursion through call activities? raise limits.maxCallDepth if this depth is intended).`);
     }
     let variables: Variables;
     const mappings = node.inputs ?? [];
