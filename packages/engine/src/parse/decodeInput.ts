@@ -157,21 +157,54 @@ function sameEncoding(declared: string, used: string): boolean {
   }
 }
 
+// A lone surrogate (no UTF-8 form, so no XML character), or U+FFFD.
+const SUSPECT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\uFFFD/;
+
+/**
+ * A string is taken as decoded already, so its decoding cannot be checked;
+ * what can be seen is refused: a lone surrogate (text that is not Unicode,
+ * which has no UTF-8 form) and U+FFFD, the replacement character a lax
+ * decoder (`readFileSync(path, 'utf8')`, `Buffer.toString()`) puts where it
+ * met invalid bytes — the text was damaged before sopflow saw it. Pass the
+ * bytes instead: they are decoded strictly, and a U+FFFD correctly encoded
+ * in them is accepted. Pure; one linear search.
+ *
+ * @throws {BpmnParseError} code `xml.encoding`, with line and column.
+ */
+function assertWellFormedText(text: string): void {
+  const match = SUSPECT.exec(text);
+  if (!match) return;
+  const where = lineColumnAtEnd(text.slice(0, match.index));
+  if (match[0] === '\uFFFD') {
+    refuse(
+      'The text holds U+FFFD, the replacement character a decoder writes in place of invalid bytes: it was damaged before sopflow read it (e.g. read with a lax UTF-8 decoder). Pass the file\'s bytes (a Uint8Array), which sopflow decodes strictly.',
+      where,
+    );
+  }
+  refuse(
+    `The text holds a lone surrogate (U+${match[0].charCodeAt(0).toString(16).toUpperCase()}), which is not a Unicode character and has no UTF-8 form.`,
+    where,
+  );
+}
+
 /**
  * Turns the input into text. A string is taken as decoded already (a leading
- * BOM is dropped). Bytes are decoded strictly: a byte order mark (UTF-8,
- * UTF-16 LE/BE) wins; otherwise the `encoding` of the XML declaration is used
+ * BOM is dropped; a lone surrogate or U+FFFD is refused). Bytes are decoded
+ * strictly: a byte order mark (UTF-8, UTF-16 LE/BE) wins; otherwise the `encoding` of the XML declaration is used
  * (any label `TextDecoder` knows: ISO-8859-1, GBK, GB18030, Shift_JIS…);
  * otherwise UTF-8. Invalid bytes are refused, never replaced by U+FFFD.
  * Pure (`TextDecoder` only).
  *
- * @throws {BpmnParseError} code `xml.encoding` for an unknown or unsupported
- *   encoding, a mislabelled UTF-16 document, or bytes invalid in the encoding
+ * @throws {BpmnParseError} code `xml.encoding` for a string holding a lone
+ *   surrogate or U+FFFD, an unknown or unsupported encoding, a mislabelled
+ *   UTF-16 document, or bytes invalid in the encoding
  *   (with the byte offset, line and column of the first bad byte).
  */
 export function decodeInput(input: string | Uint8Array): DecodedInput {
   if (typeof input === 'string') {
-    return { text: input.charCodeAt(0) === 0xfeff ? input.slice(1) : input, encoding: 'utf-16', warnings: [] };
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    assertWellFormedText(text);
+    return { text, encoding: 'utf-16', warnings: [] };
   }
   const sniffed = sniff(input);
   const declared = sniffed ? undefined : readXmlDeclaration(latin1(input.subarray(0, HEAD_BYTES)))?.encoding?.value;
