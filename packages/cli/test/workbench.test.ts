@@ -236,7 +236,10 @@ describe('workbench API', () => {
       [400, 'variables.reason'],
       [400, 'groups'],
     ]);
-    expect(JSON.parse(noReason.body).message).toBe("Field 'variables.reason': reason (Reason) is required when approved = false.");
+    expect(JSON.parse(noReason.body)).toMatchObject({
+      message: "Field 'variables.reason': 'Reason' (reason) is required when approved = false.",
+      fields: [{ field: 'reason', code: 'required' }],
+    });
     expect(review.fields.map((f) => f.name)).toEqual(['decision']);
   });
 

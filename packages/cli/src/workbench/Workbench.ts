@@ -154,8 +154,9 @@ export class Workbench {
   }
 
   /**
-   * The form of a start event or user task of a deployment: its
-   * `<sop:field>`s (start events' read from the deployment's XML).
+   * The form of a start event or user task of a deployment: the fields the
+   * engine compiled (user tasks, none start events), else a start event's
+   * `<sop:field>`s read from the deployment's XML (message starts).
    */
   async formFields(deployment: DeploymentRecord, node: string): Promise<FieldDef[]> {
     const compiled = deployment.definition.nodes[node];

@@ -1,14 +1,14 @@
 /**
- * The forms of start events and user tasks, from their `<sop:field>`
- * declarations: which fields a view shows, and the server-side check of the
- * variables a form sends (required, required-when, type, allowed values,
- * length, pattern). The engine itself does not check forms, so the
- * workbench does before it starts a case or completes a task.
+ * The forms of start events and user tasks: which fields a view shows, a
+ * refusal of the engine's form check as a 400 naming the field, and the
+ * workbench's own check for the one form the engine does not check (a
+ * message start event's `<sop:field>`s, read from the XML).
  */
-import { compileFeel, type FieldDef } from '@sopflow/engine';
+import { compileFeel, type Expr, type FieldDef, type FormValidationError } from '@sopflow/engine';
+import { HttpError } from '../server/http.js';
 import { badField, type Json } from './input.js';
 
-/** A field as the views get it: the definition's field, `requiredWhen` as FEEL text. */
+/** A field as the views get it: conditions as FEEL text, bounds given as FEEL left to the server. */
 export interface FormField {
   name: string;
   label?: string;
@@ -16,14 +16,42 @@ export interface FormField {
   required?: boolean;
   /** FEEL condition (without `=`) under which the field is required. */
   requiredWhen?: string;
+  /** FEEL condition under which the field is hidden (and not required). */
+  hiddenWhen?: string;
   pattern?: string;
   minLength?: number;
+  maxLength?: number;
+  min?: number;
+  max?: number;
   values?: string[];
 }
 
-/** Fields for a view: plain JSON, FEEL as text. Pure. */
+const number = (value: number | Expr | undefined) => (typeof value === 'number' ? value : undefined);
+
+/** Fields for a view: plain JSON, FEEL conditions as text. Pure. */
 export function toFormFields(fields: readonly FieldDef[]): FormField[] {
-  return fields.map(({ requiredWhen, ...rest }) => ({ ...rest, ...(requiredWhen ? { requiredWhen: requiredWhen.feel } : {}) }));
+  return fields.map((f) => {
+    const bounds = { minLength: number(f.minLength), maxLength: number(f.maxLength), min: number(f.min), max: number(f.max) };
+    return {
+      name: f.name,
+      type: f.type,
+      ...(f.label ? { label: f.label } : {}),
+      ...(f.required ? { required: true } : {}),
+      ...(f.requiredWhen ? { requiredWhen: f.requiredWhen.feel } : {}),
+      ...(f.hiddenWhen ? { hiddenWhen: f.hiddenWhen.feel } : {}),
+      ...(f.pattern ? { pattern: f.pattern } : {}),
+      ...Object.fromEntries(Object.entries(bounds).filter(([, v]) => v !== undefined)),
+      ...(f.values ? { values: f.values } : {}),
+    };
+  });
+}
+
+/** The engine's refusal of a form as a 400 naming the first field in error (`variables.<name>`), with every field in `fields`. Pure. */
+export function formRefusal(error: FormValidationError): HttpError {
+  const [first, ...more] = error.fields;
+  const field = `variables.${first?.field ?? ''}`;
+  const rest = more.length ? ` Also: ${more.map((f) => f.message).join(' ')}` : '';
+  return new HttpError(400, 'invalid-field', `Field '${field}': ${first?.message ?? error.message}${rest}`, { field, fields: error.fields });
 }
 
 function isEmpty(value: unknown): boolean {
@@ -64,16 +92,16 @@ function checkType(field: FieldDef, value: unknown): string | undefined {
     default:
       // Text fields: a non-string JSON value is passed on as given, so a diagram that declares a list as text still runs.
       if (typeof value !== 'string') return undefined;
-      if (field.minLength !== undefined && value.trim().length < field.minLength) return `expected at least ${field.minLength} characters`;
+      if (typeof field.minLength === 'number' && value.trim().length < field.minLength) return `expected at least ${field.minLength} characters`;
       if (field.pattern !== undefined && !new RegExp(`^(?:${field.pattern})$`).test(value)) return `expected text matching ${field.pattern}`;
       return undefined;
   }
 }
 
 /**
- * Checks variables against a form's fields. `context` is what
- * `requiredWhen` conditions see besides the variables (the case's variables).
- * Pure apart from evaluating FEEL.
+ * Checks variables against `<sop:field>`s the engine does not check (a
+ * message start event's). `context` is what `requiredWhen` conditions see
+ * besides the variables. Pure apart from evaluating FEEL.
  * @throws HttpError 400 `invalid-field` naming the first field in error (`variables.<name>`)
  */
 export function checkForm(fields: readonly FieldDef[], variables: Json, context: Json = {}): void {

@@ -46,31 +46,42 @@ export function readFieldValue(field: FormField, raw: string): unknown {
   }
 }
 
+/** Whether a FEEL condition holds for the variables; one that cannot be evaluated does not. */
+function holds(condition: string | undefined, scope: Record<string, unknown>): boolean {
+  if (!condition) return false;
+  try {
+    return compileFeel(condition).evaluate(scope) === true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Checks variables against the fields: required and required-when (FEEL,
- * evaluated on the variables), minimum length, allowed values. Pure.
+ * Checks variables against the fields before they are sent: required and
+ * required-when (FEEL, evaluated on the variables), hidden fields skipped,
+ * length, range and allowed values. The engine checks again on the server
+ * (patterns and formats included). Pure.
  * @throws FormError naming the first field in error
  */
 export function checkFields(fields: readonly FormField[], variables: Record<string, unknown>, context: Record<string, unknown> = {}): void {
   const scope = { ...context, ...variables };
   for (const field of fields) {
+    if (holds(field.hiddenWhen, scope)) continue;
     const value = variables[field.name];
     const name = field.label ?? field.name;
     if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
-      let required = field.required === true;
-      if (!required && field.requiredWhen) {
-        try {
-          required = compileFeel(field.requiredWhen).evaluate(scope) === true;
-        } catch {
-          required = false;
-        }
-      }
+      const required = field.required === true || holds(field.requiredWhen, scope);
       if (required) throw new FormError(field.name, `${name} is required${field.required ? '' : ` when ${field.requiredWhen}`}.`);
       continue;
     }
     if (typeof value === 'string' && field.minLength !== undefined && value.trim().length < field.minLength) {
       throw new FormError(field.name, `${name}: at least ${field.minLength} characters.`);
     }
+    if (typeof value === 'string' && field.maxLength !== undefined && value.trim().length > field.maxLength) {
+      throw new FormError(field.name, `${name}: at most ${field.maxLength} characters.`);
+    }
+    if (typeof value === 'number' && field.min !== undefined && value < field.min) throw new FormError(field.name, `${name}: at least ${field.min}.`);
+    if (typeof value === 'number' && field.max !== undefined && value > field.max) throw new FormError(field.name, `${name}: at most ${field.max}.`);
     if (field.type === 'enum' && field.values && !field.values.includes(String(value))) throw new FormError(field.name, `${name}: one of ${field.values.join(', ')}.`);
   }
 }
@@ -90,6 +101,10 @@ function inputFor(field: FormField, id: string): Input {
       return h('input', { attrs: { ...attrs, type: 'number', step: 'any' } });
     case 'date':
       return h('input', { attrs: { ...attrs, type: 'date' } });
+    case 'time':
+      return h('input', { attrs: { ...attrs, type: 'time' } });
+    case 'datetime':
+      return h('input', { attrs: { ...attrs, type: 'datetime-local' } });
     case 'list':
       return h('input', { attrs: { ...attrs, type: 'text', placeholder: 'a, b, c' } });
     default:

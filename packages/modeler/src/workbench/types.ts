@@ -8,12 +8,17 @@ import type { AuditEvent, InstanceView, Report, TaskRow } from '@sopflow/engine'
 export interface FormField {
   name: string;
   label?: string;
-  type: 'string' | 'text' | 'number' | 'boolean' | 'date' | 'enum' | 'list';
+  type: 'string' | 'text' | 'number' | 'boolean' | 'date' | 'time' | 'datetime' | 'enum' | 'list';
   required?: boolean;
   /** FEEL condition under which the field is required. */
   requiredWhen?: string;
+  /** FEEL condition under which the field is hidden (and not required). */
+  hiddenWhen?: string;
   pattern?: string;
   minLength?: number;
+  maxLength?: number;
+  min?: number;
+  max?: number;
   values?: string[];
 }
 
