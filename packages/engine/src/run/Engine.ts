@@ -5,7 +5,7 @@ import type { Clock } from '../clock/Clock.js';
 import { checkSla } from '../compile/checkSla.js';
 import { compile } from '../compile/compile.js';
 import type { ProcessDefinition } from '../compile/definition.js';
-import { BpmnValidationError, ConcurrencyConflictError, InvalidStateError, JobLeaseLostError, NotFoundError, SopflowError, type Problem } from '../errors.js';
+import { BpmnValidationError, ConcurrencyConflictError, InvalidStateError, JobLeaseLostError, NotFoundError, SopflowError, TaskNotAssignableError, type Problem } from '../errors.js';
 import type { EngineEvent, EngineEventType, JobRow } from '../machine/effects.js';
 import type { Actor } from '../machine/events.js';
 import type { Incident, InstanceState, Variables } from '../machine/state.js';
@@ -356,6 +356,9 @@ export class Engine {
     processId: string,
     options: { variables?: Variables; businessKey?: string; version?: number; by?: string; startNode?: string; id?: string } = {},
   ): Promise<InstanceView> {
+    if (options.businessKey !== undefined && typeof options.businessKey !== 'string') {
+      throw new SopflowError('input.invalid', `start(${processId}): businessKey must be a string, got ${typeof options.businessKey}.`, { processId, option: 'businessKey' });
+    }
     const variables = checkVariables(options.variables, `start(${processId})`, this.variableLimits);
     await this.allow('instance.start', options.by, { processId, ...(options.businessKey !== undefined ? { businessKey: options.businessKey } : {}), variables });
     const deployed = await this.definitions.byProcessId(processId, options.version);
@@ -493,6 +496,10 @@ export class Engine {
    * TaskNotAssignableError unless `by` is its assignee or a candidate.
    */
   async complete(taskId: string, options: { by: By; variables?: Variables }): Promise<void> {
+    // no `by` would act as 'system', which may complete any task: say so instead
+    if (options?.by === undefined || options.by === null) {
+      throw new TaskNotAssignableError(`complete(${taskId}): say who completes the task (options.by: a user id, { id, groups } or 'system'); nobody was given.`, { taskId, user: undefined });
+    }
     const variables = checkVariables(options.variables, `complete(${taskId})`, this.variableLimits);
     const task = await this.openTask(taskId);
     const actor = await this.allow('task.complete', options.by, { ...taskSubject(task), variables });
@@ -757,7 +764,14 @@ export class Engine {
   }
 
   private async actor(by: By): Promise<Actor> {
-    if (typeof by !== 'string') return by;
+    if (typeof by !== 'string') {
+      const groups = (by as Actor | null)?.groups;
+      if (typeof by?.id !== 'string' || by.id === '' || (groups !== undefined && !(Array.isArray(groups) && groups.every((g) => typeof g === 'string')))) {
+        throw new SopflowError('actor.invalid', `'by' must be a user id or { id, groups? } with a non-empty id and a list of group names; got ${JSON.stringify(by) ?? String(by)}.`, { by: String(JSON.stringify(by)) });
+      }
+      return by;
+    }
+    if (by === '') throw new SopflowError('actor.invalid', "'by' must be a non-empty user id (or 'system').", { by });
     if (by === 'system' || !this.options.identity) return { id: by };
     return { id: by, groups: await this.options.identity.groupsOf(by) };
   }
