@@ -12,7 +12,7 @@ import {
   type Problem,
 } from '../errors.js';
 import { compileFeel, translateJuel, type FeelLimits } from '../feel/index.js';
-import { RE2JS } from 're2js';
+import { compilePattern } from '../feel/regex.js';
 import { fieldsOfFormSchema } from '../forms/formJs.js';
 import { parseDuration, parseTimer } from '../time/index.js';
 import type {
@@ -740,10 +740,10 @@ class Compiler {
   /** Whether a form's pattern is one the engine can check (linear-time RE2 syntax); reports it if not. */
   private pattern(pattern: string, element: any, attribute: string): boolean {
     try {
-      RE2JS.compile(pattern);
+      compilePattern(pattern, '');
       return true;
     } catch (error) {
-      this.error(element, 'form.pattern', `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}: the form cannot check it (RE2 syntax: no look-around, no back-references).`, attribute);
+      this.error(element, 'form.pattern', `${(error as Error).message}: the form cannot check it (RE2 syntax: no look-around, no back-references).`, attribute);
       return false;
     }
   }

@@ -4,7 +4,7 @@
  * an API client cannot skip them. Pure apart from the injected evaluator.
  */
 import type { Expr, FieldDef } from '../compile/definition.js';
-import { RE2JS } from 're2js';
+import { compilePattern } from '../feel/regex.js';
 
 export type FieldProblemCode = 'required' | 'type' | 'values' | 'minLength' | 'maxLength' | 'min' | 'max' | 'pattern' | 'format' | 'condition';
 
@@ -143,7 +143,7 @@ export function checkForm(fields: readonly FieldDef[], submitted: Record<string,
     if (maxLength !== undefined && length > maxLength) problem('maxLength', `takes at most ${maxLength} characters, got ${length}.`, { maxLength, length });
     if (field.pattern) {
       // Linear time (RE2): no pattern from a diagram can make a submission hang the engine.
-      const matcher = RE2JS.compile(field.pattern).matcher(value);
+      const matcher = compilePattern(field.pattern, '').matcher(value);
       if (!(field.patternSearch ? matcher.find() : matcher.matches())) problem('pattern', `must match ${field.pattern}.`, { pattern: field.pattern });
     }
     if (field.format === 'email' && !EMAIL.test(value)) problem('format', `must be an e-mail address such as name@example.com.`, { format: 'email' });
