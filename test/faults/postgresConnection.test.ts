@@ -50,7 +50,7 @@ function world() {
   const admin = new pg.Client({ connectionString: pgUrl });
   const stores: PostgresStore[] = [];
   const engines: Engine[] = [];
-  let connected: Promise<void> | undefined;
+  let connected: Promise<unknown> | undefined;
   return {
     schema,
     admin,

@@ -48,7 +48,7 @@ export type * from './store/Store.js';
 // clock
 export type { Clock } from './clock/Clock.js';
 export { VirtualClock } from './clock/VirtualClock.js';
-export { WallClock } from './clock/WallClock.js';
+export { DEFAULT_MAX_WAIT_MS, WallClock, type WallClockOptions } from './clock/WallClock.js';
 
 // run
 export {

@@ -93,6 +93,11 @@ export interface EngineOptions {
   feelLimits?: FeelLimits;
   /** Fire timers and run handlers automatically (default true). */
   scheduler?: boolean;
+  /**
+   * Handlers this engine runs at once (default 32). Due jobs beyond that stay
+   * in the store, unleased, for this engine's next round or another worker.
+   */
+  jobConcurrency?: number;
   /** IANA zone for wall-clock day arithmetic, local date-times and cron without a calendar (default UTC). */
   timeZone?: string;
 }
@@ -176,6 +181,8 @@ export class Engine {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly runningJobs = new Set<string>();
   private racingHandlers = 0;
+  /** The latest instant the engine has seen: its time never goes back, whatever the clock does (see {@link now}). */
+  private lastNow = -Infinity;
   /** A clock moved by the caller (VirtualClock): a handler racing its sop:timeout waits on that caller. */
   private readonly drivenClock: boolean;
   /** idle() loops waiting for work; a handler that starts racing its timeout wakes them to re-check. */
@@ -273,7 +280,7 @@ export class Engine {
     options: { by?: string },
   ): Promise<DeployResult> {
     return this.serial(async () => {
-      const now = this.clock.now();
+      const now = this.now();
       const commit = emptyCommit();
       const result: DeployedProcess[] = [];
       for (const compiled of processes) {
@@ -430,21 +437,21 @@ export class Engine {
   /** Cancels a running instance (and the instances it called). */
   async cancel(instanceId: string, options: { reason?: string; by?: By } = {}): Promise<void> {
     const actor = await this.allowOnInstance('instance.cancel', options.by, instanceId);
-    await this.execute([{ kind: 'event', instanceId, event: { type: 'cancel', at: this.clock.now(), actor, ...(options.reason ? { reason: options.reason } : {}) } }]);
+    await this.execute([{ kind: 'event', instanceId, event: { type: 'cancel', at: this.now(), actor, ...(options.reason ? { reason: options.reason } : {}) } }]);
   }
 
   /** Sets process-level variables of a running instance. */
   async setVariables(instanceId: string, variables: Variables, options: { by?: By } = {}): Promise<void> {
     const vars = checkVariables(variables, `setVariables(${instanceId})`, this.variableLimits);
     const actor = await this.allowOnInstance('instance.setVariables', options.by, instanceId, { variables: vars });
-    await this.execute([{ kind: 'event', instanceId, event: { type: 'variables.set', at: this.clock.now(), actor, variables: vars } }]);
+    await this.execute([{ kind: 'event', instanceId, event: { type: 'variables.set', at: this.now(), actor, variables: vars } }]);
   }
 
   /** Resolves an incident: the token tries again (a failed job gets new retries). */
   async resolveIncident(instanceId: string, incidentId: string, options: { variables?: Variables; by?: By } = {}): Promise<void> {
     const vars = checkVariables(options.variables, `resolveIncident(${incidentId})`, this.variableLimits);
     const actor = await this.allowOnInstance('incident.resolve', options.by, instanceId, { variables: vars });
-    await this.execute([{ kind: 'event', instanceId, event: { type: 'incident.resolve', at: this.clock.now(), actor, incidentId, variables: vars } }]);
+    await this.execute([{ kind: 'event', instanceId, event: { type: 'incident.resolve', at: this.now(), actor, incidentId, variables: vars } }]);
   }
 
   // ================================================================ tasks
@@ -475,20 +482,20 @@ export class Engine {
   async claim(taskId: string, user: string, options: { by?: By } = {}): Promise<void> {
     const task = await this.openTask(taskId);
     const actor = await this.allow('task.claim', options.by ?? user, taskSubject(task));
-    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.clock.now(), actor, taskId, user } }]);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.now(), actor, taskId, user } }]);
   }
 
   async unclaim(taskId: string, options: { by: By }): Promise<void> {
     const task = await this.openTask(taskId);
     const actor = await this.allow('task.claim', options.by, taskSubject(task));
-    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.clock.now(), actor, taskId, user: null } }]);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.claim', at: this.now(), actor, taskId, user: null } }]);
   }
 
   /** Reassigns a task (a supervisor's or an SLA rule's move), recorded in the audit trail. */
   async assign(taskId: string, to: { assignee?: string | null; candidateUsers?: string[]; candidateGroups?: string[] }, options: { by: By }): Promise<void> {
     const task = await this.openTask(taskId);
     const actor = await this.allow('task.assign', options.by, taskSubject(task));
-    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.assign', at: this.clock.now(), actor, taskId, ...to } }]);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.assign', at: this.now(), actor, taskId, ...to } }]);
   }
 
   /**
@@ -503,7 +510,7 @@ export class Engine {
     const variables = checkVariables(options.variables, `complete(${taskId})`, this.variableLimits);
     const task = await this.openTask(taskId);
     const actor = await this.allow('task.complete', options.by, { ...taskSubject(task), variables });
-    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.complete', at: this.clock.now(), actor, taskId, variables } }]);
+    await this.execute([{ kind: 'event', instanceId: task.instanceId, event: { type: 'task.complete', at: this.now(), actor, taskId, variables } }]);
   }
 
   // ================================================================ messages and signals
@@ -551,7 +558,7 @@ export class Engine {
     /** Leases up to `max` due jobs of these types to an external worker. */
     fetchAndLock: async (options: { types: string[]; workerId: string; max?: number; lockMs?: number }): Promise<Job[]> => {
       const rows = await this.store.acquireJobs({
-        now: this.clock.now(),
+        now: this.now(),
         workerId: options.workerId,
         leaseMs: options.lockMs ?? this.leaseMs,
         limit: options.max ?? 10,
@@ -572,7 +579,7 @@ export class Engine {
     complete: async (jobId: string, options: { variables?: Variables; workerId?: string; attempt?: number } = {}) => {
       const variables = checkVariables(options.variables, `job.complete(${jobId})`, this.variableLimits);
       const { job, leases } = await this.leasedJob(jobId, options);
-      await this.execute([{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId, variables } }], leases);
+      await this.execute([{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.complete', at: this.now(), jobId, variables } }], leases);
     },
     /**
      * Reports a failed attempt (retried after a backoff until the retries run
@@ -581,7 +588,7 @@ export class Engine {
      */
     fail: async (jobId: string, options: { error: string; retries?: number; retryInMs?: number; workerId?: string; attempt?: number }) => {
       const { job, leases } = await this.leasedJob(jobId, options);
-      const now = this.clock.now();
+      const now = this.now();
       await this.execute(
         [
           {
@@ -609,7 +616,7 @@ export class Engine {
       const variables = checkVariables(options.variables, `job.throwError(${jobId})`, this.variableLimits);
       const { job, leases } = await this.leasedJob(jobId, options);
       await this.execute(
-        [{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.error', at: this.clock.now(), jobId, code: options.code, ...(options.message ? { message: options.message } : {}), variables } }],
+        [{ kind: 'event', instanceId: job.instanceId, event: { type: 'job.error', at: this.now(), jobId, code: options.code, ...(options.message ? { message: options.message } : {}), variables } }],
         leases,
       );
     },
@@ -810,6 +817,19 @@ export class Engine {
     });
   }
 
+  /**
+   * The engine's time: the clock's, but never earlier than an instant the
+   * engine has already used. A wall clock stepped back (NTP) holds the
+   * engine's time still until it catches up, so no step is stamped before
+   * the one it follows and no duration comes out negative. Relative waits
+   * (handler timeouts, retry backoff) are set on the clock itself.
+   */
+  private now(): number {
+    const time = this.clock.now();
+    if (time > this.lastNow) this.lastNow = time;
+    return this.lastNow;
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.serialTail.then(fn, fn);
     this.serialTail = run.catch(() => {});
@@ -821,7 +841,7 @@ export class Engine {
    * optimistic-lock conflict. `leases`: the job leases the commit is fenced
    * by (a worker's report), checked by the store at every try.
    */
-  private execute(commands: Command[], leases: JobLease[] = []): Promise<CommandResult[]> {
+  private execute(commands: Command[], leases: JobLease[] = [], conflictRetries = this.limits.maxConflictRetries): Promise<CommandResult[]> {
     return this.serial(async () => {
       for (let attempt = 0; ; attempt++) {
         const unit = new Unit({
@@ -830,7 +850,7 @@ export class Engine {
           hash: this.hash,
           salt: this.options.auditSalt ?? '',
           newId: this.newId,
-          now: this.clock.now(),
+          now: this.now(),
           maxCommands: this.limits.maxCommandsPerUnit,
         });
         await unit.run(commands);
@@ -838,7 +858,7 @@ export class Engine {
         try {
           await this.store.commit(unit.commit);
         } catch (error) {
-          if (error instanceof ConcurrencyConflictError && attempt < this.limits.maxConflictRetries) continue;
+          if (error instanceof ConcurrencyConflictError && attempt < conflictRetries) continue;
           throw error;
         }
         this.publish(unit.events);
@@ -907,7 +927,7 @@ export class Engine {
   private reportFailure(error: unknown): void {
     // Background failures (a timer whose step failed) surface as events; the timer or job lease expires and it is retried.
     const message = error instanceof Error ? error.message : String(error);
-    this.publish([{ type: 'engine.error', instanceId: '', processId: '', time: this.clock.now(), data: { message, ...(error instanceof SopflowError ? { code: error.code } : {}) } }]);
+    this.publish([{ type: 'engine.error', instanceId: '', processId: '', time: this.now(), data: { message, ...(error instanceof SopflowError ? { code: error.code } : {}) } }]);
   }
 
   private async arm(): Promise<void> {
@@ -933,8 +953,10 @@ export class Engine {
     try {
       await this.fireDueTimers();
       await this.runDueJobs();
-      await this.idle();
+      // Re-armed before waiting: a handler that never answers must not stop the wake-ups (timers of other cases, lease renewals).
       await this.arm();
+      // A clock moved by the caller (VirtualClock) waits for what this wake-up started before it moves on; a wall clock need not.
+      if (this.drivenClock) await this.idle();
       this.failedRounds = 0;
     } catch (error) {
       this.reportFailure(error);
@@ -944,11 +966,12 @@ export class Engine {
 
   private async fireDueTimers(): Promise<void> {
     for (;;) {
-      const timers = await this.store.acquireTimers({ now: this.clock.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 256 });
+      const timers = await this.store.acquireTimers({ now: this.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 256 });
       if (timers.length === 0) return;
       // Timers due together fire in one unit of work: one commit, in due order.
       try {
-        await this.execute(timers.map((timer) => ({ kind: 'timer' as const, timer })));
+        // Not retried as a whole: under load one of many instances has often moved; singles retry cheaply.
+        await this.execute(timers.map((timer) => ({ kind: 'timer' as const, timer })), [], timers.length > 1 ? 0 : this.limits.maxConflictRetries);
         continue;
       } catch {
         // One of them failed: fire them one by one so the others still go through.
@@ -966,14 +989,24 @@ export class Engine {
   private async runDueJobs(): Promise<void> {
     const types = Object.keys(this.handlers);
     if (this.closed || types.length === 0) return;
+    const concurrency = this.options.jobConcurrency ?? 32;
     for (;;) {
-      const rows = await this.store.acquireJobs({ now: this.clock.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: 64, types });
+      // Lease only what this engine will run now: a job leased and left waiting here would block other workers until its lease ends.
+      const room = concurrency - this.runningJobs.size;
+      if (room <= 0) return;
+      const rows = await this.store.acquireJobs({ now: this.now(), workerId: this.workerId, leaseMs: this.leaseMs, limit: Math.min(64, room), types });
       // A job whose lease ran out while its handler is still running here is ours already: no second run.
       const fresh = rows.filter((row) => !this.runningJobs.has(row.id));
       if (fresh.length === 0) return;
       for (const row of fresh) {
         this.runningJobs.add(row.id);
-        this.track(this.runJob(row).finally(() => this.runningJobs.delete(row.id)));
+        this.track(
+          this.runJob(row).finally(() => {
+            this.runningJobs.delete(row.id);
+            // Room for the next due job.
+            this.kick();
+          }),
+        );
       }
     }
   }
@@ -1004,17 +1037,17 @@ export class Engine {
     try {
       const result = await this.withTimeout(row, handler(job));
       const variables = checkVariables(result ?? {}, `handler '${row.type}' result`, this.variableLimits);
-      event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.complete', at: this.clock.now(), jobId: row.id, variables } };
+      event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.complete', at: this.now(), jobId: row.id, variables } };
     } catch (error) {
       if (error instanceof BpmnError) {
         event = {
           kind: 'event',
           instanceId: row.instanceId,
-          event: { type: 'job.error', at: this.clock.now(), jobId: row.id, code: error.code, message: error.message, variables: checkVariables(error.variables, 'BpmnError variables', this.variableLimits) },
+          event: { type: 'job.error', at: this.now(), jobId: row.id, code: error.code, message: error.message, variables: checkVariables(error.variables, 'BpmnError variables', this.variableLimits) },
         };
       } else {
         const message = error instanceof Error ? error.message : String(error);
-        event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.fail', at: this.clock.now(), jobId: row.id, error: message } };
+        event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.fail', at: this.now(), jobId: row.id, error: message } };
       }
     }
     try {
