@@ -203,12 +203,13 @@ export function schemaV1(q: string): string[] {
 /**
  * DDL of version 2 for the schema `q` (already quoted): job-lease fencing.
  * The commit statement now also names the first job lease it relies on
- * that moved; the function raises SF409 with HINT 'job-lease' for it
- * before anything else. Replaces the four-argument function. Pure.
+ * that moved; this five-argument overload raises SF409 with HINT
+ * 'job-lease' for it before anything else. Additive: the four-argument
+ * function stays, so workers still on version 1 keep committing until
+ * they are replaced. Pure.
  */
 export function schemaV2(q: string): string[] {
   return [
-    `DROP FUNCTION ${q}.sopflow_finish_commit(text, text, text, text)`,
     `CREATE FUNCTION ${q}.sopflow_finish_commit(lost_lease text, missing_instance text, existing_deployment text, channel text, payload text)
       RETURNS void LANGUAGE plpgsql AS $fn$
     BEGIN
