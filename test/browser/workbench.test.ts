@@ -213,6 +213,45 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it("should simulate the order SOP to its end in the modeler, the parcel's delivery sent as a message", async () => {
+    // given: the order SOP open in the modeler's Simulate tab, a case started
+    await page.goto(`${url('')}&workbench=1`);
+    await page.locator('#file-list li[data-path="order-handling/order-handling.bpmn"] button').click();
+    await page.locator('.djs-element.djs-shape').first().waitFor();
+    await page.locator('#tab-simulation').click();
+    await page.locator('#sim-start-event option').first().waitFor({ state: 'attached' });
+    await page.locator('#sim-time').fill('2026-11-23T09:00');
+    await page.locator('#sim-key').fill('SO-1');
+    await page.locator('#sim-variables').fill('orderNumber = SO-1');
+    await page.locator('#sim-start').click();
+    await page.locator('#sim-message', { hasText: 'Case started.' }).waitFor();
+    const complete = async (node: string, variables: string) => {
+      await page.locator(`#sim-tasks li.sim-task[data-node="${node}"]`).click();
+      await page.locator('#sim-complete-variables').fill(variables);
+      await page.locator('#sim-complete').click();
+      await page.locator(`#sim-tasks li.sim-task[data-node="${node}"]`).waitFor({ state: 'detached' });
+    };
+    await complete('Task_ReviewAbnormalOrder', 'decision = continue');
+    await complete('Task_PickAndPack', '');
+    await complete('Task_OutboundCheck', 'checkResult = match');
+    await page.locator('.sim-token[data-node="Task_TrackDelivery"]').waitFor();
+
+    // when: the carrier's message arrives
+    await page.locator('#sim-message-form summary').click();
+    expect(await page.locator('#sim-msg-name').inputValue()).toBe('parcel-delivered');
+    await page.locator('#sim-msg-key').fill('SO-1');
+    await page.locator('#sim-correlate').click();
+    await page.locator('#sim-message', { hasText: 'Message parcel-delivered (key SO-1): delivered to 1 case(s).' }).waitFor();
+    await shot('modeler-simulation-message');
+    await complete('Task_AfterSalesFeedback', '');
+
+    // then
+    await page.locator('#sim-message', { hasText: 'Case completed.' }).waitFor();
+    expect(await page.locator('#sim-audit li[data-type="message.received"]').count()).toBe(1);
+    expect(await page.locator('#sim-audit li[data-type="instance.completed"]').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it('should deploy a diagram changed in the modeler as a new version, used by the next case', async () => {
     // given: the modeler, from the workbench's links
     await page.goto(url('run.html'));
