@@ -208,7 +208,7 @@ export class Engine {
     for (const calendar of options.calendars ?? []) this.registerCalendar(calendar);
     this.definitions = new Definitions(this.store, (name) => this.calendars.get(name), this.limits, options.timeZone ?? 'UTC', options.feelLimits);
     const clock = this.clock as Clock & { addIdleWaiter?: (fn: () => Promise<void>) => () => void };
-    this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.idle());
+    this.stopIdleWaiter = clock.addIdleWaiter?.(() => this.settle(true));
     this.drivenClock = this.stopIdleWaiter !== undefined;
     // Another worker's commit may bring an earlier timer or a new job: re-arm.
     this.stopWatching = options.scheduler === false ? undefined : this.store.watch?.(() => this.kick());
@@ -734,20 +734,26 @@ export class Engine {
 
   // ================================================================ running
 
-  /**
-   * Resolves when no handler is running and nothing is queued (virtual-time tests await it).
-   * Under a clock you move yourself (VirtualClock), a handler still running after the queue
-   * has drained and that has a `sop:timeout` counts as waiting: only moving the clock ends it.
-   */
+  /** Resolves when no handler is running and nothing is queued (virtual-time tests await it). */
   async idle(): Promise<void> {
+    await this.settle(false);
+  }
+
+  /**
+   * What a clock moved by the caller (VirtualClock) waits for before it moves
+   * on: like idle(), except that a handler racing its `sop:timeout` that is
+   * still running once everything else has settled counts as waiting, since
+   * only moving the clock can end it.
+   */
+  private async settle(exceptRacing: boolean): Promise<void> {
     for (let rounds = 0; rounds < 10_000; rounds++) {
       await this.serialTail.catch(noop);
       if (this.kickQueued) await Promise.resolve();
-      const waiting = () => (this.drivenClock ? this.racingHandlers : 0);
+      const waiting = () => (exceptRacing ? this.racingHandlers : 0);
       const settled = () => this.inflight.size <= waiting() && !this.kickQueued;
       if (settled()) {
-        // A racing handler that is about to answer gets a macrotask turn to do it.
-        if (waiting() > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        // A racing handler that answers at once (a resolved promise, a chain of them) gets the turns to do it.
+        for (let turn = 0; turn < 32 && waiting() > 0; turn++) await Promise.resolve();
         await this.serialTail.catch(noop);
         if (settled()) return;
       }
@@ -767,7 +773,8 @@ export class Engine {
     this.wake = undefined;
     this.stopIdleWaiter?.();
     this.stopWatching?.();
-    await this.idle();
+    // A handler hanging under a VirtualClock must not keep close() from returning.
+    await this.settle(this.drivenClock);
   }
 
   private async actor(by: By): Promise<Actor> {
@@ -956,7 +963,7 @@ export class Engine {
       // Re-armed before waiting: a handler that never answers must not stop the wake-ups (timers of other cases, lease renewals).
       await this.arm();
       // A clock moved by the caller (VirtualClock) waits for what this wake-up started before it moves on; a wall clock need not.
-      if (this.drivenClock) await this.idle();
+      if (this.drivenClock) await this.settle(true);
       this.failedRounds = 0;
     } catch (error) {
       this.reportFailure(error);
