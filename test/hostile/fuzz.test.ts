@@ -20,11 +20,27 @@ import { MemoryStore, type Commit, type Store } from '@sopflow/engine';
 import { openSqliteStore } from '@sopflow/store-sqlite';
 import { commands, outcomes } from './fuzz/commands.js';
 import { diagram, toXml, type Diagram } from './fuzz/diagrams.js';
-import { EscapedError, InvariantError, runScenario, type RunResult } from './fuzz/run.js';
+import { EscapedError, InvariantError, runScenario, type RunResult, type Scenario } from './fuzz/run.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const PATH = process.env.FUZZ_PATH;
+
+/** Runs a scenario on the memory store and on SQLite (each checks the invariants) and expects the same ends; returns the memory run. */
+async function onBothStores(scenario: Scenario): Promise<RunResult> {
+  const memory = await runScenario(new MemoryStore(), scenario);
+  const sqlite = openSqliteStore(':memory:');
+  let lite: RunResult;
+  try {
+    lite = await runScenario(sqlite, scenario);
+  } finally {
+    await sqlite.close();
+  }
+  expect(lite.outcomes).toEqual(memory.outcomes);
+  expect(lite.engineErrors).toEqual(memory.engineErrors);
+  expect(lite.state).toEqual(memory.state);
+  return memory;
+}
 
 describe('fuzz: random diagrams and command sequences', () => {
   it('should keep every invariant and end in the same state on the memory and the SQLite store', async () => {
@@ -33,20 +49,9 @@ describe('fuzz: random diagrams and command sequences', () => {
       fc.asyncProperty(diagram, commands, outcomes, async (d, cmds, answers) => {
         // given
         const scenario = { xml: toXml(d), commands: cmds, outcomes: answers };
-        // when
-        const memory = await runScenario(new MemoryStore(), scenario);
-        const sqlite = openSqliteStore(':memory:');
-        let lite: RunResult;
-        try {
-          lite = await runScenario(sqlite, scenario);
-        } finally {
-          await sqlite.close();
-        }
-        // then
+        // when / then
+        const memory = await onBothStores(scenario);
         if (d.corruption.kind === 'none') expect(memory.outcomes[0], 'a generated valid diagram deploys').toBe('ok');
-        expect(lite.outcomes).toEqual(memory.outcomes);
-        expect(lite.engineErrors).toEqual(memory.engineErrors);
-        expect(lite.state).toEqual(memory.state);
         tally.scenarios += 1;
         if (memory.outcomes[0] === 'ok') tally.deployed += 1;
         else tally.refused += 1;
@@ -58,6 +63,28 @@ describe('fuzz: random diagrams and command sequences', () => {
     expect(tally.scenarios).toBeGreaterThan(0);
     console.info(`fuzz: ${JSON.stringify(tally)}`);
   }, 600_000);
+
+  describe('counterexamples it found', () => {
+    it('should fail the attempt, not the engine, when a handler throws a BpmnError whose variables cannot be stored (seed -938464421)', async () => {
+      // given: the shrunk counterexample — a service task with one retry; its handler throws BpmnError('E', …, { fn })
+      const scenario: Scenario = {
+        xml: toXml({ body: { kind: 'act', act: { kind: 'service', type: 'auto', retries: 1, boundaries: [] } }, eventSub: null, corruption: { kind: 'none' } }),
+        commands: [
+          { t: 'start', vars: {}, key: 0, businessKey: null },
+          { t: 'advance', ms: 60_000 },
+          { t: 'lateWorker', workerId: 'w1', vars: {} },
+          { t: 'start', vars: {}, key: 0, businessKey: null },
+        ],
+        outcomes: ['bpmn-error-bad-variables', 'throw-non-error'],
+      };
+      // when: was InvariantError 'the engine reported background failures: variables.invalid' (the job re-ran at every lease expiry)
+      const run = await onBothStores(scenario);
+      // then: that attempt failed with the reason and, with no retry left, is an incident
+      const incidents = run.state.instances.flatMap((i) => Object.values(i.state.incidents));
+      expect(incidents).toContainEqual(expect.objectContaining({ kind: 'job', message: expect.stringContaining("BpmnError variables: 'fn' is a function") }));
+      expect(run.engineErrors).toEqual([]);
+    });
+  });
 
   describe('the harness itself', () => {
     const oneTask: Diagram = {

@@ -28,7 +28,7 @@ export type Command =
   | { t: 'lateWorker'; workerId: 'w1' | 'w2'; vars: Vars };
 
 /** What an in-process handler does with one job attempt. */
-export type Outcome = { ok: Vars } | { fail: string } | { bpmnError: string } | 'throw-non-error' | 'bad-result';
+export type Outcome = { ok: Vars } | { fail: string } | { bpmnError: string } | 'throw-non-error' | 'bad-result' | 'bpmn-error-bad-variables';
 
 const MIN = 60_000;
 
@@ -101,7 +101,7 @@ export const outcome: fc.Arbitrary<Outcome> = fc.oneof(
   { weight: 6, arbitrary: plain.map((v) => ({ ok: v })) },
   { weight: 2, arbitrary: fc.constant({ fail: 'service unavailable' }) },
   { weight: 2, arbitrary: fc.constantFrom('E', 'F', 'Z').map((code) => ({ bpmnError: code })) },
-  { weight: 1, arbitrary: fc.constantFrom<Outcome>('throw-non-error', 'bad-result') },
+  { weight: 1, arbitrary: fc.constantFrom<Outcome>('throw-non-error', 'bad-result', 'bpmn-error-bad-variables') },
 );
 
 /** Handler answers, chosen per job attempt by a hash of its idempotency key. */

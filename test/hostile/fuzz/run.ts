@@ -88,6 +88,7 @@ function answer(outcomes: Outcome[], job: Job): unknown {
   const outcome = outcomes[fnv(job.idempotencyKey) % outcomes.length];
   if (outcome === 'throw-non-error') throw 'a string, not an Error';
   if (outcome === 'bad-result') return { fn: () => 1 };
+  if (outcome === 'bpmn-error-bad-variables') throw new BpmnError('E', 'with variables that cannot be stored', { fn: () => 1 } as never);
   if ('ok' in outcome) return outcome.ok;
   if ('fail' in outcome) throw new Error(outcome.fail);
   throw new BpmnError(outcome.bpmnError, `handler raised ${outcome.bpmnError}`);
@@ -136,6 +137,8 @@ export async function runScenario(store: Store, scenario: Scenario): Promise<Run
   }
   const state = await readState(store);
   await checkInvariants(store, state);
+  // On a healthy store, nothing the engine does on its own may fail: a handler's bad answer is a failed attempt, not an engine error.
+  if (engineErrors.length) throw new InvariantError(`the engine reported background failures: ${engineErrors.join('; ')}`);
   return { outcomes, engineErrors, state };
 }
 

@@ -7,7 +7,7 @@ import { compile } from '../compile/compile.js';
 import type { ProcessDefinition } from '../compile/definition.js';
 import { BpmnValidationError, ConcurrencyConflictError, InvalidStateError, JobLeaseLostError, NotFoundError, SopflowError, TaskNotAssignableError, type Problem } from '../errors.js';
 import type { EngineEvent, EngineEventType, JobRow } from '../machine/effects.js';
-import type { Actor } from '../machine/events.js';
+import type { Actor, InstanceEvent } from '../machine/events.js';
 import type { Incident, InstanceState, Variables } from '../machine/state.js';
 import type { InstanceMachine } from '../machine/createInstanceMachine.js';
 import type { StepLimits } from '../machine/TokenGame.js';
@@ -1037,6 +1037,25 @@ export class Engine {
     }
   }
 
+  /**
+   * What a handler's throw means: a BPMN error (when its variables can be
+   * stored), else a failed attempt — retried, an incident when no retries
+   * are left. Pure apart from reading the clock.
+   */
+  private handlerFailure(row: JobRow, thrown: unknown): Extract<InstanceEvent, { type: 'job.error' | 'job.fail' }> {
+    let error = thrown;
+    if (error instanceof BpmnError) {
+      try {
+        const variables = checkVariables(error.variables, 'BpmnError variables', this.variableLimits);
+        return { type: 'job.error', at: this.now(), jobId: row.id, code: error.code, message: error.message, variables };
+      } catch (invalid) {
+        // Fail the attempt, as for a bad result: thrown out of runJob, it left the job leased and ran it again at every lease expiry, forever.
+        error = invalid;
+      }
+    }
+    return { type: 'job.fail', at: this.now(), jobId: row.id, error: error instanceof Error ? error.message : String(error) };
+  }
+
   private async runJob(row: JobRow): Promise<void> {
     const handler = this.handlers[row.type];
     const job = toJob(row);
@@ -1046,16 +1065,7 @@ export class Engine {
       const variables = checkVariables(result ?? {}, `handler '${row.type}' result`, this.variableLimits);
       event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.complete', at: this.now(), jobId: row.id, variables } };
     } catch (error) {
-      if (error instanceof BpmnError) {
-        event = {
-          kind: 'event',
-          instanceId: row.instanceId,
-          event: { type: 'job.error', at: this.now(), jobId: row.id, code: error.code, message: error.message, variables: checkVariables(error.variables, 'BpmnError variables', this.variableLimits) },
-        };
-      } else {
-        const message = error instanceof Error ? error.message : String(error);
-        event = { kind: 'event', instanceId: row.instanceId, event: { type: 'job.fail', at: this.now(), jobId: row.id, error: message } };
-      }
+      event = { kind: 'event', instanceId: row.instanceId, event: this.handlerFailure(row, error) };
     }
     try {
       // Fenced by this engine's lease: if it ran out and another worker took the job, that worker's report counts.
