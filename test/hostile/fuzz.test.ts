@@ -68,7 +68,7 @@ describe('fuzz: random diagrams and command sequences', () => {
     it('should fail the attempt, not the engine, when a handler throws a BpmnError whose variables cannot be stored (seed -938464421)', async () => {
       // given: the shrunk counterexample — a service task with one retry; its handler throws BpmnError('E', …, { fn })
       const scenario: Scenario = {
-        xml: toXml({ body: { kind: 'act', act: { kind: 'service', type: 'auto', retries: 1, boundaries: [] } }, eventSub: null, corruption: { kind: 'none' } }),
+        xml: toXml({ body: { kind: 'act', act: { kind: 'service', type: 'auto', retries: 1, boundaries: [] } }, child: { kind: 'act', act: { kind: 'none' } }, eventSub: null, corruption: { kind: 'none' } }),
         commands: [
           { t: 'start', vars: {}, key: 0, businessKey: null },
           { t: 'advance', ms: 60_000 },
@@ -89,6 +89,7 @@ describe('fuzz: random diagrams and command sequences', () => {
   describe('the harness itself', () => {
     const oneTask: Diagram = {
       body: { kind: 'act', act: { kind: 'user', groups: ['g1'], assignee: null, sla: null, multi: null, boundaries: [] } },
+      child: { kind: 'act', act: { kind: 'none' } },
       eventSub: null,
       corruption: { kind: 'none' },
     };

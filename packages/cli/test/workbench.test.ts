@@ -160,7 +160,7 @@ describe('workbench API', () => {
       ['goal', 'text', true],
       ['deadline', 'date', true],
       ['amount', 'number', true],
-      ['departments', 'string', true],
+      ['departments', 'list', true],
       ['urgent', 'boolean', false],
     ]);
     expect(byId['order-handling'].messages).toEqual(['order-received', 'parcel-delivered']);

@@ -2,7 +2,7 @@
  * fast-check generators of what users, workers and time do to running
  * instances: start, complete, claim, correlate, signal, advance the virtual
  * clock, cancel, set variables, resolve incidents, external workers that
- * complete, fail or throw — and what in-process job handlers answer. Every
+ * complete, fail or throw, redeploy — and what in-process job handlers answer. Every
  * choice that depends on the engine's state is an index taken modulo what is
  * open at that moment, so one sequence applies to any store.
  */
@@ -25,7 +25,9 @@ export type Command =
   /** An external worker fetches a job and completes, fails or throws at once — or holds it for a `lateWorker`. */
   | { t: 'worker'; workerId: 'w1' | 'w2'; action: 'complete' | 'fail' | 'error' | 'hold'; lockMs: number; vars: Vars }
   /** A worker completes the job it held (maybe after its lease ran out and moved to the other worker). */
-  | { t: 'lateWorker'; workerId: 'w1' | 'w2'; vars: Vars };
+  | { t: 'lateWorker'; workerId: 'w1' | 'w2'; vars: Vars }
+  /** Deploys the diagram again, changed (a new version; running instances keep theirs). */
+  | { t: 'redeploy'; n: number };
 
 /** What an in-process handler does with one job attempt. */
 export type Outcome = { ok: Vars } | { fail: string } | { bpmnError: string } | 'throw-non-error' | 'bad-result' | 'bpmn-error-bad-variables';
@@ -88,6 +90,7 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('lateWorker' as const), workerId: fc.constantFrom('w1' as const, 'w2' as const), vars: plain }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('redeploy' as const), n: fc.nat({ max: 2 }) }) },
 );
 
 const start = fc.record({ t: fc.constant('start' as const), vars: plain, key: fc.nat({ max: 3 }), businessKey: fc.constant(null) });

@@ -3,7 +3,8 @@
  * process is a tree of blocks (sequences, exclusive / parallel / inclusive
  * splits and joins, loops, event-based races, sub-processes) over the
  * activities sopflow supports (user, service, script tasks, timer, message
- * and signal catches, signal throws, error ends), with boundary events.
+ * and signal catches, signal throws, error ends, call activities of a
+ * second generated process), with boundary events.
  * Blocks keep the graph structured enough to deploy; a few generated
  * diagrams are then broken on purpose ({@link Corruption}) to check that a
  * refused deploy is a typed error. Pure: the XML is a function of the value.
@@ -35,6 +36,7 @@ export type Activity =
   | { kind: 'message'; name: MessageName }
   | { kind: 'signalCatch'; name: SignalName }
   | { kind: 'signalThrow'; name: SignalName }
+  | { kind: 'call'; boundaries: Boundary[] }
   | { kind: 'none' };
 
 /** A catch event of an event-based gateway. */
@@ -65,6 +67,8 @@ export type Corruption =
 
 export interface Diagram {
   body: Block;
+  /** The process `fz-child` that call activities call. */
+  child: Block;
   /** An interrupting or not event sub-process at process level. */
   eventSub: { on: 'message'; name: MessageName; interrupting: boolean } | { on: 'error'; code: string } | null;
   corruption: Corruption;
@@ -134,6 +138,7 @@ const activity: fc.Arbitrary<Activity> = fc.oneof(
   { weight: 2, arbitrary: message.map((name) => ({ kind: 'message' as const, name })) },
   { weight: 1, arbitrary: signal.map((name) => ({ kind: 'signalCatch' as const, name })) },
   { weight: 1, arbitrary: signal.map((name) => ({ kind: 'signalThrow' as const, name })) },
+  { weight: 1, arbitrary: boundaries.map((b) => ({ kind: 'call' as const, boundaries: b })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
 );
 
@@ -190,9 +195,15 @@ const corruption: fc.Arbitrary<Corruption> = fc.oneof(
   },
 );
 
+/** The called process: activities only, so a call never calls again. */
+const childBlock: fc.Arbitrary<Block> = fc
+  .array(activity.filter((a) => a.kind !== 'call'), { minLength: 1, maxLength: 3 })
+  .map((acts) => (acts.length === 1 ? { kind: 'act' as const, act: acts[0] } : { kind: 'seq' as const, items: acts.map((act) => ({ kind: 'act' as const, act })) }));
+
 /** A random diagram (most of them valid). */
 export const diagram: fc.Arbitrary<Diagram> = fc.record({
   body: block,
+  child: childBlock,
   eventSub: fc.option(
     fc.oneof(
       fc.record({ on: fc.constant('message' as const), name: message, interrupting: fc.boolean() }),
@@ -266,7 +277,7 @@ class Writer {
   }
 
   activity(scope: Scope, act: Activity): string {
-    const id = this.id(act.kind === 'user' || act.kind === 'service' || act.kind === 'script' || act.kind === 'none' ? 't' : 'e');
+    const id = this.id(act.kind === 'user' || act.kind === 'service' || act.kind === 'script' || act.kind === 'none' || act.kind === 'call' ? 't' : 'e');
     switch (act.kind) {
       case 'user': {
         const attrs = [`sop:candidateGroups="${act.groups.join(',')}"`];
@@ -297,6 +308,13 @@ class Writer {
         return id;
       case 'signalThrow':
         scope.lines.push(`<bpmn:intermediateThrowEvent id="${id}"><bpmn:signalEventDefinition signalRef="Sig_${act.name}"/></bpmn:intermediateThrowEvent>`);
+        return id;
+      case 'call':
+        // The child sees the parent's variables it needs (key for its message catches) and hands x back.
+        scope.lines.push(
+          `<bpmn:callActivity id="${id}" calledElement="fz-child"><bpmn:extensionElements><sop:input source="=key" target="key"/><sop:input source="=x" target="x"/><sop:output source="=x" target="x"/></bpmn:extensionElements></bpmn:callActivity>`,
+        );
+        for (const b of act.boundaries) this.boundary(scope, id, b);
         return id;
       case 'none':
         scope.lines.push(`<bpmn:task id="${id}"/>`);
@@ -420,6 +438,11 @@ export function toXml(d: Diagram): string {
     w.flow(inner, task, end);
     root.lines.push(`<bpmn:subProcess id="${w.id('evsub')}" triggeredByEvent="true">`, ...inner.lines.map((l) => `  ${l}`), '</bpmn:subProcess>');
   }
+  const child = new Scope();
+  child.lines.push('<bpmn:startEvent id="c_start"/>', '<bpmn:endEvent id="c_end"/>');
+  const childPart = w.block(child, d.child);
+  w.flow(child, 'c_start', childPart.entry);
+  w.flow(child, childPart.exit, 'c_end');
   let body = root.lines.map((l) => `    ${l}`).join('\n');
   const c = d.corruption;
   if (c.kind === 'dangling-flow') body += '\n    <bpmn:sequenceFlow id="dangling" sourceRef="start" targetRef="nowhere"/>';
@@ -435,6 +458,9 @@ ${SIGNALS.map((s) => `  <bpmn:signal id="Sig_${s}" name="${s}"/>`).join('\n')}
 ${ERROR_CODES.map((e) => `  <bpmn:error id="Err_${e}" errorCode="${e}"/>`).join('\n')}
   <bpmn:process id="fz" isExecutable="true">
 ${body}
+  </bpmn:process>
+  <bpmn:process id="fz-child" isExecutable="true">
+${child.lines.map((l) => `    ${l}`).join('\n')}
   </bpmn:process>
 </bpmn:definitions>
 `;
