@@ -68,6 +68,6 @@ export {
 export { checkVariables, DEFAULT_VARIABLE_LIMITS, type VariableLimits } from './run/variables.js';
 
 // forms
-export { fieldsOfFormSchema, formSchemaOfFields, type FormComponent, type FormSchema, type FormSchemaProblem } from './forms/formJs.js';
+export { fieldsOfFormSchema, formSchemaOfFields, isCommaList, LIST_PROPERTY, listOfText, type FormComponent, type FormSchema, type FormSchemaProblem } from './forms/formJs.js';
 export { checkForm, type FieldProblem, type FieldProblemCode, type FormEvaluator } from './forms/checkForm.js';
 export { AUTHORIZE_ACTIONS, checkAuthorized, type Authorize, type AuthorizeAction, type AuthorizeRequest } from './run/authorize.js';

@@ -53,6 +53,24 @@ const KEYED_TYPES: Readonly<Record<string, FieldDef['type']>> = {
   dynamiclist: 'list',
 };
 
+/**
+ * A form-js custom property marking a text field as a list typed as
+ * comma-separated items: the value is a list (a renderer splits the text
+ * before sending, see {@link listOfText}).
+ */
+export const LIST_PROPERTY = 'sopflow:list';
+const LIST_COMMA = 'comma-separated';
+
+/** Whether a component is a text field holding a comma-separated list. Pure. */
+export function isCommaList(component: FormComponent): boolean {
+  return component.type === 'textfield' && (component.properties as Record<string, unknown> | undefined)?.[LIST_PROPERTY] === LIST_COMMA;
+}
+
+/** The items of a comma-separated list as typed: trimmed, empty ones dropped. Pure. */
+export function listOfText(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
 const isExpr = (value: unknown): value is string => typeof value === 'string' && value.trimStart().startsWith('=');
 
 /**
@@ -95,6 +113,7 @@ function fieldOf(component: FormComponent, name: string, type: FieldDef['type'],
   if (component.label) field.label = component.label;
   if (component.type === 'datetime') field.type = component.subtype === 'time' ? 'time' : component.subtype === 'datetime' ? 'datetime' : 'date';
   if (component.type === 'number' && component.serializeToString) field.numberAsText = true;
+  if (isCommaList(component)) field.type = 'list';
   const validate = component.validate ?? {};
   if (validate.required === true) {
     field.required = true;
@@ -112,16 +131,23 @@ function fieldOf(component: FormComponent, name: string, type: FieldDef['type'],
     field.patternSearch = true; // form-js tests the pattern anywhere in the value
   }
   if (validate.validationType === 'email' || validate.validationType === 'phone') field.format = validate.validationType;
-  if (Array.isArray(component.values) && (type === 'enum' || type === 'list')) field.values = component.values.map((v) => String(v?.value));
+  if (Array.isArray(component.values) && component.values.length && type === 'enum' && component.values.every((v) => typeof v?.value === 'boolean')) field.type = 'boolean'; // yes/no as a radio
+  else if (Array.isArray(component.values) && (type === 'enum' || type === 'list')) field.values = component.values.map((v) => String(v?.value));
   if (hiddenBy.length) field.hiddenWhen = { feel: hiddenBy.map((h) => `(${h})`).join(' or ') } satisfies Expr;
   return field;
 }
 
 /**
- * The form-js schema of `<sop:field>` declarations, for a renderer. A field
- * required only under a condition shows only then (form-js has no
- * conditional `required`): the reason for a rejection appears when one
- * rejects.
+ * The form-js schema of `<sop:field>` declarations, for a renderer and as
+ * the start of a form designed in form-js's editor. It says what the
+ * engine checks, so form-js refuses in the browser what the engine would
+ * refuse: required, lengths, ranges (numbers or FEEL), whole-value
+ * patterns, formats and choices. A field required only under a condition
+ * shows only then (form-js has no conditional `required`): the reason for a
+ * rejection appears when one rejects; a field hidden by a condition is
+ * hidden as well. A list without `values` is a text field of
+ * comma-separated items (form-js has no free-text list): split it before
+ * sending. Pure.
  */
 export function formSchemaOfFields(fields: readonly FieldDef[], id = 'sopflow-generated'): FormSchema {
   return {
@@ -133,29 +159,48 @@ export function formSchemaOfFields(fields: readonly FieldDef[], id = 'sopflow-ge
   };
 }
 
+/** A bound as form-js takes it: a number, or FEEL as `=…`. */
+const boundOf = (value: number | Expr): number | string => (typeof value === 'number' ? value : `=${value.feel}`);
+
 function componentOf(field: FieldDef): FormComponent {
   const label = field.label ?? field.name;
-  const required = field.required || field.requiredWhen ? { required: true } : {};
   const base: FormComponent = { type: 'textfield', key: field.name, id: `Field_${field.name.replace(/[^\w-]/g, '_')}`, label };
-  const validate: NonNullable<FormComponent['validate']> = { ...required };
-  if (typeof field.minLength === 'number') validate.minLength = field.minLength;
-  if (field.pattern) validate.pattern = `^(?:${field.pattern})$`;
-  const conditional = field.requiredWhen ? { conditional: { hide: `=not(${field.requiredWhen.feel})` } } : {};
+  const validate: NonNullable<FormComponent['validate']> & { patternErrorMessage?: string } = {};
+  if (field.required || field.requiredWhen) validate.required = true;
+  for (const bound of ['minLength', 'maxLength', 'min', 'max'] as const) {
+    const value = field[bound];
+    if (value !== undefined) validate[bound] = boundOf(value);
+  }
+  if (field.pattern) {
+    validate.pattern = field.patternSearch ? field.pattern : `^(?:${field.pattern})$`;
+    validate.patternErrorMessage = `Must match ${field.pattern}.`;
+  }
+  if (field.format) validate.validationType = field.format;
+  // Shown while required (requiredWhen) and not hidden (hiddenWhen).
+  const hide = [...(field.requiredWhen ? [`not(${field.requiredWhen.feel})`] : []), ...(field.hiddenWhen ? [`(${field.hiddenWhen.feel})`] : [])];
+  const conditional = hide.length ? { conditional: { hide: `=${hide.join(' or ')}` } } : {};
+  const choices = (field.values ?? []).map((v) => ({ label: v, value: v }));
+  const rest = { validate, ...conditional };
   switch (field.type) {
     case 'text':
-      return { ...base, type: 'textarea', validate, ...conditional };
+      return { ...base, type: 'textarea', ...rest };
     case 'number':
-      return { ...base, type: 'number', validate, ...conditional };
+      return { ...base, type: 'number', ...rest };
     case 'boolean':
       // A required yes/no question: "no" is an answer, so not a checkbox (form-js requires a checkbox to be ticked).
-      return { ...base, type: 'radio', values: [{ label: 'Yes', value: true }, { label: 'No', value: false }], validate, ...conditional };
+      return { ...base, type: 'radio', values: [{ label: 'Yes', value: true }, { label: 'No', value: false }], ...rest };
     case 'date':
-      return { ...base, type: 'datetime', subtype: 'date', dateLabel: label, validate, ...conditional };
+      return { ...base, type: 'datetime', subtype: 'date', dateLabel: label, ...rest };
+    case 'time':
+      return { ...base, type: 'datetime', subtype: 'time', timeLabel: label, timeSerializingFormat: 'no_timezone', timeInterval: 15, use24h: true, ...rest };
+    case 'datetime':
+      return { ...base, type: 'datetime', subtype: 'datetime', dateLabel: label, timeLabel: label, timeSerializingFormat: 'utc_offset', timeInterval: 15, use24h: true, ...rest };
     case 'enum':
-      return { ...base, type: 'select', values: (field.values ?? []).map((v) => ({ label: v, value: v })), validate, ...conditional };
+      return { ...base, type: 'select', values: choices, ...rest };
     case 'list':
-      return { ...base, type: 'taglist', values: (field.values ?? []).map((v) => ({ label: v, value: v })), validate, ...conditional };
+      if (field.values?.length) return { ...base, type: 'checklist', values: choices, ...rest };
+      return { ...base, description: 'Comma-separated', properties: { [LIST_PROPERTY]: LIST_COMMA }, ...rest };
     default:
-      return { ...base, validate, ...conditional };
+      return { ...base, ...rest };
   }
 }

@@ -71,6 +71,56 @@ describe('form-js schemas', () => {
   });
 });
 
+describe('the form-js schema of <sop:field>s', () => {
+  const fields: FieldDef[] = [
+    { name: 'title', label: 'Title', type: 'string', required: true, maxLength: 20, pattern: '[A-Z].*' },
+    { name: 'note', type: 'text', minLength: { feel: 'minimum' }, hiddenWhen: { feel: 'quiet' } },
+    { name: 'amount', type: 'number', min: 1, max: { feel: 'limit' } },
+    { name: 'approved', type: 'boolean', required: true },
+    { name: 'reason', type: 'text', requiredWhen: { feel: 'approved = false' }, minLength: 10 },
+    { name: 'due', type: 'date' },
+    { name: 'at', type: 'time' },
+    { name: 'mail', type: 'string', format: 'email' },
+    { name: 'channel', type: 'enum', values: ['email', 'phone'] },
+    { name: 'departments', type: 'list', required: true },
+    { name: 'tags', type: 'list', values: ['a', 'b'] },
+  ];
+  const schema = formSchemaOfFields(fields);
+  const back = fieldsOfFormSchema(schema);
+
+  it('should be a schema whose own rules are the fields\' rules', () => {
+    // then: read back, it declares the same variables, types and bounds
+    expect(back.problems).toEqual([]);
+    expect(back.fields.map((f) => [f.name, f.type])).toEqual(fields.map((f) => [f.name, f.type]));
+    expect(back.fields[0]).toMatchObject({ required: true, maxLength: 20, pattern: '^(?:[A-Z].*)$' });
+    expect(back.fields[1]).toMatchObject({ minLength: { feel: 'minimum' }, hiddenWhen: { feel: '((quiet))' } });
+    expect(back.fields[2]).toMatchObject({ min: 1, max: { feel: 'limit' } });
+    expect(back.fields[4]).toMatchObject({ required: true, minLength: 10, hiddenWhen: { feel: '(not(approved = false))' } });
+    expect(back.fields[7].format).toBe('email');
+    expect(schema.components[9]).toMatchObject({ type: 'textfield', properties: { 'sopflow:list': 'comma-separated' } });
+    expect(schema.components[10]).toMatchObject({ type: 'checklist', values: [{ label: 'a', value: 'a' }, { label: 'b', value: 'b' }] });
+  });
+
+  it.each([
+    ['a complete submission', { title: 'Robots', amount: 5, approved: true, departments: ['it'], due: '2026-12-31', at: '17:30' }, {}],
+    ['nothing', {}, {}],
+    ['a rejection without its reason', { title: 'Robots', approved: false, departments: ['it'] }, {}],
+    ['a rejection with a short reason', { title: 'Robots', approved: false, reason: 'no', departments: ['it'] }, {}],
+    ['a title too long, in lower case', { title: 'robots and a very long title', approved: true, departments: ['it'] }, {}],
+    ['an amount over a limit of the case', { title: 'R', amount: 900, approved: true, departments: ['it'] }, { limit: 500 }],
+    ['a short note, an address, a choice and a time that are not', { title: 'R', note: 'ab', approved: true, departments: ['it'], mail: 'nobody', channel: 'fax', at: 'noon', tags: ['c'] }, { minimum: 5 }],
+    ['a list given as text', { title: 'R', approved: true, departments: 'it' }, {}],
+  ])('should refuse in the schema what the fields refuse: %s', (_what, data, context) => {
+    // given: what a form could submit (a field hidden by its condition sends nothing)
+    const scope = { ...context, ...data };
+    // when
+    const byFields = checkForm(fields, data, evaluateWith(scope)).map((p) => [p.field, p.code]);
+    const bySchema = checkForm(back.fields, data, evaluateWith(scope)).map((p) => [p.field, p.code]);
+    // then
+    expect(bySchema).toEqual(byFields);
+  });
+});
+
 describe('checking submitted data', () => {
   const { fields } = fieldsOfFormSchema(COUNTERSIGN_FORM);
   const check = (data: Record<string, unknown>, context: Record<string, unknown> = {}) => checkForm(fields, data, evaluateWith({ ...context, ...data }));
