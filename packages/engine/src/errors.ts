@@ -17,10 +17,18 @@ export interface SourceLocation {
 /** One finding while reading or compiling a diagram. */
 export interface Problem extends SourceLocation {
   severity: 'error' | 'warning';
-  /** Stable id, e.g. `xml.doctype`, `bpmn.unresolved-reference`. */
+  /** Stable id, e.g. `xml.doctype`, `bpmn.unresolved-reference` (also the message id for translation). */
   code: string;
   message: string;
+  /** The values the message is built from, so a translation can be rendered (`variant` picks one of a code's wordings). */
+  params?: MessageParams;
 }
+
+/** A value a translated message is filled with: plain data — text, numbers, lists, or a nested message. */
+export type MessageParam = string | number | boolean | null | readonly MessageParam[] | { code: string; params?: MessageParams; message?: string };
+
+/** The values of a message by placeholder name (see @sopflow/i18n). */
+export type MessageParams = Readonly<Record<string, MessageParam>>;
 
 /** Base class of every error sopflow throws on purpose. */
 export class SopflowError extends Error {

@@ -2,7 +2,9 @@
  * Linting a parsed diagram with bpmnlint's `Linter`, flattened to one list
  * of findings, with the calendars and external messages the rules need.
  */
+import type { MessageParams } from '@sopflow/engine';
 import Linter from 'bpmnlint/lib/linter.js';
+import { builtinMessage } from './builtinMessages.js';
 import { DEFAULT_CONFIG, PLUGIN_NAME } from './configs.js';
 import { elementsById } from './model/tree.js';
 import { createResolver } from './resolver/createResolver.js';
@@ -33,6 +35,8 @@ export interface LintFinding {
   attribute?: string;
   /** Stable id of the kind of finding, for translation (sopflow rules: `<rule>.<kind>`). */
   code?: string;
+  /** The values the message is built from (plain data), for translation. */
+  params?: MessageParams;
 }
 
 type Linted = Awaited<ReturnType<Linter['lint']>>;
@@ -75,7 +79,8 @@ function flatten(definitions: ModdleElement, results: Linted): LintFinding[] {
         message: String(report.message),
         category: report.category,
         ...(typeof report.attribute === 'string' ? { attribute: report.attribute } : {}),
-        ...(typeof report.code === 'string' ? { code: report.code } : {}),
+        ...(typeof report.code === 'string' ? { code: report.code } : builtinMessage(rule, String(report.message)) ?? {}),
+        ...(report.params && typeof report.params === 'object' ? { params: report.params as MessageParams } : {}),
       });
     }
   }

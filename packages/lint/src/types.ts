@@ -11,6 +11,8 @@ export interface ReportContext {
   attribute?: string;
   /** Stable id of the kind of finding, e.g. `sla-valid.unknown-calendar` (for translation). */
   code?: string;
+  /** The values the message is built from, so a translation can be rendered (plain data). */
+  params?: Readonly<Record<string, unknown>>;
   [key: string]: unknown;
 }
 

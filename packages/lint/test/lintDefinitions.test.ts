@@ -30,6 +30,7 @@ describe('lintDefinitions', () => {
         category: 'warn',
         attribute: 'sop:calendar',
         code: 'sla-valid.unknown-calendar',
+        params: { variant: 'no-file', calendar: 'ofice', calendars: [] },
       },
     ]);
   });

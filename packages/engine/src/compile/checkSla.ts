@@ -37,6 +37,7 @@ export function checkSla(definition: ProcessDefinition, options: SlaCheckOptions
         severity: 'error',
         code: 'sla.unknown-calendar',
         message: `Calendar '${sla.calendar}' is not registered with the engine (registered: ${options.calendarNames.length ? options.calendarNames.join(', ') : 'none'}).`,
+        params: { calendar: sla.calendar, registered: options.calendarNames, count: options.calendarNames.length },
         ...at(holder, 'sop:calendar'),
       });
     }
@@ -46,6 +47,7 @@ export function checkSla(definition: ProcessDefinition, options: SlaCheckOptions
           severity: 'warning',
           code: 'sla.escalation-uncaught',
           message: `Escalation '${rule.escalationCode}' of sop:escalation[${index + 1}] is caught by no boundary event or event sub-process; it will only be recorded.`,
+          params: { escalationCode: rule.escalationCode, index: index + 1 },
           ...at(holder, `sop:escalation[${index + 1}]`),
         });
       }
@@ -56,6 +58,7 @@ export function checkSla(definition: ProcessDefinition, options: SlaCheckOptions
             severity: 'warning',
             code: 'sla.rule-after-timer',
             message: `sop:escalation[${index + 1}] can never fire: the interrupting timer ${describeNode(blocker)} ends the activity first.`,
+          params: { index: index + 1, timer: describeNode(blocker) },
             ...at(holder, `sop:escalation[${index + 1}]`),
           });
         }

@@ -9,6 +9,7 @@ import {
   ExpressionError,
   SopflowError,
   UnsupportedElementError,
+  type MessageParams,
   type Problem,
 } from '../errors.js';
 import { compileFeel, translateJuel, type FeelLimits } from '../feel/index.js';
@@ -125,19 +126,22 @@ class Compiler {
     };
   }
 
-  error(element: any, code: string, message: string, attribute?: string): void {
-    this.problems.push({ severity: 'error', code, message, ...this.where(element, attribute) });
+  /** Records a problem that stops deployment; `params` are the values the message is built from (for translation). */
+  error(element: any, code: string, message: string, attribute?: string, params?: MessageParams): void {
+    this.problems.push({ severity: 'error', code, message, ...(params ? { params } : {}), ...this.where(element, attribute) });
   }
 
-  warn(element: any, code: string, message: string, attribute?: string): void {
-    this.warnings.push({ severity: 'warning', code, message, ...this.where(element, attribute) });
+  warn(element: any, code: string, message: string, attribute?: string, params?: MessageParams): void {
+    this.warnings.push({ severity: 'warning', code, message, ...(params ? { params } : {}), ...this.where(element, attribute) });
   }
 
-  notSupported(element: any, what: string): void {
+  /** Records an element sopflow cannot run; `variant` names which (for translation), `params` its values. */
+  notSupported(element: any, what: string, variant: string, params: MessageParams = {}): void {
     this.unsupported.push({
       severity: 'error',
       code: 'bpmn.unsupported',
       message: `${what} is not supported by sopflow`,
+      params: { variant, ...params },
       ...this.where(element),
     });
   }
@@ -153,12 +157,12 @@ class Compiler {
     const executable = processes.filter((p) => p.isExecutable !== false);
     if (executable.length === 0) {
       for (const p of processes) {
-        this.error(p, 'bpmn.not-executable', `Process is marked isExecutable="false"; set it to true to run it.`, 'isExecutable');
+        this.error(p, 'bpmn.not-executable', `Process is marked isExecutable="false"; set it to true to run it.`, 'isExecutable', { variant: 'none-executable' });
       }
       return [];
     }
     for (const p of processes) {
-      if (p.isExecutable === false) this.warn(p, 'bpmn.not-executable', 'Process is marked isExecutable="false" and was not deployed.');
+      if (p.isExecutable === false) this.warn(p, 'bpmn.not-executable', 'Process is marked isExecutable="false" and was not deployed.', undefined, { variant: 'skipped' });
     }
     return executable.map((p) => this.compileProcess(p, definitions));
   }
@@ -173,7 +177,7 @@ class Compiler {
     if (/^[$#]\{/.test(text)) {
       const feel = translateJuel(text);
       if (feel === null) {
-        this.error(element, 'expression.juel', `JUEL expression '${text}' cannot be run: sopflow evaluates FEEL only (write it as FEEL, e.g. '=approved = true').`, attribute);
+        this.error(element, 'expression.juel', `JUEL expression '${text}' cannot be run: sopflow evaluates FEEL only (write it as FEEL, e.g. '=approved = true').`, attribute, { variant: 'expression', text });
         return undefined;
       }
       text = feel;
@@ -184,7 +188,7 @@ class Compiler {
       compileFeel(text, { elementId: element?.id, attribute }, this.options.feelLimits);
     } catch (error) {
       const message = error instanceof ExpressionError || error instanceof SopflowError ? error.message : String(error);
-      this.error(element, 'expression.invalid', message, attribute);
+      this.error(element, 'expression.invalid', message, attribute, { detail: message });
       return undefined;
     }
     return { feel: text };
@@ -205,7 +209,7 @@ class Compiler {
 
   /** Text with `${…}` inside (a JUEL template, as Camunda 7 reads it) is refused, never taken literally. */
   private juelTemplate(text: string, element: any, attribute: string): void {
-    this.error(element, 'expression.juel', `'${text}' mixes text with a JUEL expression, which sopflow cannot run: it evaluates FEEL only (write it as FEEL, e.g. '="order-" + string(id)').`, attribute);
+    this.error(element, 'expression.juel', `'${text}' mixes text with a JUEL expression, which sopflow cannot run: it evaluates FEEL only (write it as FEEL, e.g. '="order-" + string(id)').`, attribute, { variant: 'template', text });
   }
 
   duration(raw: string | undefined, element: any, attribute: string): string | undefined {
@@ -214,7 +218,7 @@ class Compiler {
       parseDuration(raw.trim());
       return raw.trim();
     } catch (error) {
-      this.error(element, 'time.invalid-duration', (error as Error).message, attribute);
+      this.error(element, 'time.invalid-duration', (error as Error).message, attribute, { detail: (error as Error).message, value: raw.trim() });
       return undefined;
     }
   }
@@ -227,7 +231,7 @@ class Compiler {
       extensionElements(element, 'camunda', 'taskListener', p).length +
       extensionElements(element, 'zeebe', 'executionListeners', p).length +
       extensionElements(element, 'zeebe', 'taskListeners', p).length;
-    if (found) this.warn(element, 'bpmn.not-executed', 'Execution and task listeners (camunda:/zeebe:) are not run by sopflow; do that work in a service task (job) or on engine events.');
+    if (found) this.warn(element, 'bpmn.not-executed', 'Execution and task listeners (camunda:/zeebe:) are not run by sopflow; do that work in a service task (job) or on engine events.', undefined, { variant: 'listeners' });
   }
 
   // ---------------------------------------------------------------- process
@@ -246,7 +250,7 @@ class Compiler {
 
     this.listeners(process);
     if (process.ioSpecification || (process.properties?.length ?? 0) > 0) {
-      this.warn(process, 'bpmn.not-executed', 'ioSpecification/properties are documentation only and are not executed.');
+      this.warn(process, 'bpmn.not-executed', 'ioSpecification/properties are documentation only and are not executed.', undefined, { variant: 'io-specification' });
     }
 
     while (stack.length) {
@@ -267,7 +271,7 @@ class Compiler {
         const node = this.node(element, scope.id);
         if (!node) continue;
         if (nodes[node.id]) {
-          this.error(element, 'bpmn.duplicate-id', `Duplicate element id '${node.id}'.`);
+          this.error(element, 'bpmn.duplicate-id', `Duplicate element id '${node.id}'.`, undefined, { id: node.id });
           continue;
         }
         nodes[node.id] = node;
@@ -294,15 +298,15 @@ class Compiler {
       const hostId: string | undefined = element.attachedToRef?.id;
       const host = hostId ? nodes[hostId] : undefined;
       if (!host) {
-        this.error(element, 'bpmn.boundary-host', 'Boundary event is not attached to an activity (attachedToRef).', 'attachedToRef');
+        this.error(element, 'bpmn.boundary-host', 'Boundary event is not attached to an activity (attachedToRef).', 'attachedToRef', { variant: 'none' });
         continue;
       }
       if (!isActivity(host.type)) {
-        this.error(element, 'bpmn.boundary-host', `Boundary event is attached to ${host.type} '${host.id}'; only activities can carry boundary events.`, 'attachedToRef');
+        this.error(element, 'bpmn.boundary-host', `Boundary event is attached to ${host.type} '${host.id}'; only activities can carry boundary events.`, 'attachedToRef', { variant: 'not-activity', type: host.type, host: host.id });
         continue;
       }
       if (node.scope !== host.scope) {
-        this.error(element, 'bpmn.boundary-host', `Boundary event is drawn in '${node.scope}' but the activity it is attached to, '${host.id}', is in '${host.scope}'.`, 'attachedToRef');
+        this.error(element, 'bpmn.boundary-host', `Boundary event is drawn in '${node.scope}' but the activity it is attached to, '${host.id}', is in '${host.scope}'.`, 'attachedToRef', { variant: 'scope', scope: node.scope, host: host.id, hostScope: host.scope });
         continue;
       }
       node.attachedTo = host.id;
@@ -342,13 +346,13 @@ class Compiler {
       ...(element.name ? { name: element.name } : {}),
     };
     this.listeners(element);
-    if (!flow.source) this.error(element, 'bpmn.flow-source', 'Sequence flow has no source (sourceRef).', 'sourceRef');
-    if (!flow.target) this.error(element, 'bpmn.flow-target', 'Sequence flow has no target (targetRef).', 'targetRef');
+    if (!flow.source) this.error(element, 'bpmn.flow-source', 'Sequence flow has no source (sourceRef).', 'sourceRef', { variant: 'missing' });
+    if (!flow.target) this.error(element, 'bpmn.flow-target', 'Sequence flow has no target (targetRef).', 'targetRef', { variant: 'missing' });
     const condition = element.conditionExpression;
     if (condition) {
       const language: string | undefined = condition.language;
       if (language && !/^(feel|http:\/\/www\.omg\.org\/spec\/FEEL\/.*)$/i.test(language)) {
-        this.error(element, 'expression.language', `Condition language '${language}' is not supported; write the condition in FEEL.`, 'conditionExpression');
+        this.error(element, 'expression.language', `Condition language '${language}' is not supported; write the condition in FEEL.`, 'conditionExpression', { language });
       } else {
         const expr = this.expr(textOf(condition), element, 'conditionExpression');
         if (expr) flow.condition = expr;
@@ -362,16 +366,16 @@ class Compiler {
       const source = nodes[flow.source];
       const target = nodes[flow.target];
       const element = { id: flow.id, name: flow.name };
-      if (flow.source && !source) this.error(element, 'bpmn.flow-source', `Sequence flow source '${flow.source}' is not a flow node of this process.`, 'sourceRef');
-      if (flow.target && !target) this.error(element, 'bpmn.flow-target', `Sequence flow target '${flow.target}' is not a flow node of this process.`, 'targetRef');
+      if (flow.source && !source) this.error(element, 'bpmn.flow-source', `Sequence flow source '${flow.source}' is not a flow node of this process.`, 'sourceRef', { variant: 'unknown', source: flow.source });
+      if (flow.target && !target) this.error(element, 'bpmn.flow-target', `Sequence flow target '${flow.target}' is not a flow node of this process.`, 'targetRef', { variant: 'unknown', target: flow.target });
       if (!source || !target) continue;
       if (source.scope !== target.scope) {
-        this.error(element, 'bpmn.flow-scope', `Sequence flow crosses a sub-process boundary (from '${source.id}' in '${source.scope}' to '${target.id}' in '${target.scope}').`);
+        this.error(element, 'bpmn.flow-scope', `Sequence flow crosses a sub-process boundary (from '${source.id}' in '${source.scope}' to '${target.id}' in '${target.scope}').`, undefined, { source: source.id, sourceScope: source.scope, target: target.id, targetScope: target.scope });
         continue;
       }
-      if (target.type === 'startEvent') this.error(element, 'bpmn.flow-into-start', `Sequence flow ends at start event '${target.id}'.`, 'targetRef');
-      if (target.type === 'boundaryEvent') this.error(element, 'bpmn.flow-into-boundary', `Sequence flow ends at boundary event '${target.id}'.`, 'targetRef');
-      if (source.type === 'endEvent') this.error(element, 'bpmn.flow-from-end', `Sequence flow starts at end event '${source.id}'.`, 'sourceRef');
+      if (target.type === 'startEvent') this.error(element, 'bpmn.flow-into-start', `Sequence flow ends at start event '${target.id}'.`, 'targetRef', { target: target.id });
+      if (target.type === 'boundaryEvent') this.error(element, 'bpmn.flow-into-boundary', `Sequence flow ends at boundary event '${target.id}'.`, 'targetRef', { variant: 'flow', target: target.id });
+      if (source.type === 'endEvent') this.error(element, 'bpmn.flow-from-end', `Sequence flow starts at end event '${source.id}'.`, 'sourceRef', { source: source.id });
       source.outgoing.push(flow.id);
       target.incoming.push(flow.id);
     }
@@ -379,7 +383,7 @@ class Compiler {
       if (node.default) {
         const flow = flows[node.default];
         if (!flow || flow.source !== node.id) {
-          this.error(node, 'bpmn.default-flow', `Default flow '${node.default}' is not an outgoing flow of this element.`, 'default');
+          this.error(node, 'bpmn.default-flow', `Default flow '${node.default}' is not an outgoing flow of this element.`, 'default', { flow: node.default });
           delete node.default;
         } else if (flow.condition) {
           this.warn({ id: flow.id }, 'bpmn.default-condition', 'The default flow has a condition; it is ignored (a default flow is taken when no other flow is).');
@@ -392,8 +396,8 @@ class Compiler {
           const ok =
             target.type === 'receiveTask' ||
             (target.type === 'intermediateCatchEvent' && ['message', 'timer', 'signal'].includes(target.event?.kind ?? ''));
-          if (!ok) this.error(node, 'bpmn.event-gateway-target', `Event-based gateway leads to '${target.id}'; it must lead to message/timer/signal catch events or receive tasks.`);
-          if (target.incoming.length > 1) this.error(target, 'bpmn.event-gateway-target', `'${target.id}' follows an event-based gateway and must have no other incoming flow.`);
+          if (!ok) this.error(node, 'bpmn.event-gateway-target', `Event-based gateway leads to '${target.id}'; it must lead to message/timer/signal catch events or receive tasks.`, undefined, { variant: 'target', target: target.id });
+          if (target.incoming.length > 1) this.error(target, 'bpmn.event-gateway-target', `'${target.id}' follows an event-based gateway and must have no other incoming flow.`, undefined, { variant: 'incoming', target: target.id });
         }
       }
     }
@@ -406,31 +410,31 @@ class Compiler {
       const triggered = starts.filter((n) => n.event?.kind !== 'none');
       const element = nodes[scope.id] ?? { id: scope.id };
       if (scope.kind === 'process') {
-        if (noneStarts.length > 1) this.error(element, 'bpmn.start-events', `Process has ${noneStarts.length} none start events (${noneStarts.map((n) => n.id).join(', ')}); at most one is allowed.`);
+        if (noneStarts.length > 1) this.error(element, 'bpmn.start-events', `Process has ${noneStarts.length} none start events (${noneStarts.map((n) => n.id).join(', ')}); at most one is allowed.`, undefined, { variant: 'process', count: noneStarts.length, starts: noneStarts.map((n) => n.id) });
         for (const s of triggered) {
           if (s.event?.kind === 'error' || s.event?.kind === 'escalation') {
-            this.error(s, 'bpmn.start-event-kind', `An ${s.event.kind} start event is only allowed in an event sub-process.`);
+            this.error(s, 'bpmn.start-event-kind', `An ${s.event.kind} start event is only allowed in an event sub-process.`, undefined, { variant: 'process', kind: s.event.kind });
           }
           // Scheduled at deploy time, when no variable exists to evaluate an expression against.
           if (s.event?.timer && typeof s.event.timer.value !== 'string') {
-            this.error(s, 'timer.start-expression', `A timer start event of a process is scheduled when the process is deployed, before any variable exists: write its ${s.event.timer.type} as a literal (ISO 8601 or cron), not an expression.`, s.event.timer.type);
+            this.error(s, 'timer.start-expression', `A timer start event of a process is scheduled when the process is deployed, before any variable exists: write its ${s.event.timer.type} as a literal (ISO 8601 or cron), not an expression.`, s.event.timer.type, { timerType: s.event.timer.type });
           }
         }
         if (starts.length === 0) this.error(element, 'bpmn.no-start', 'Process has no start event.');
         scope.triggeredStarts = triggered.map((n) => n.id);
         if (noneStarts[0]) scope.noneStart = noneStarts[0].id;
       } else if (scope.kind === 'subProcess') {
-        if (triggered.length) this.error(triggered[0], 'bpmn.start-event-kind', 'A sub-process must start with a none start event.');
-        if (noneStarts.length !== 1) this.error(element, 'bpmn.start-events', `Sub-process must have exactly one none start event (has ${noneStarts.length}).`);
+        if (triggered.length) this.error(triggered[0], 'bpmn.start-event-kind', 'A sub-process must start with a none start event.', undefined, { variant: 'sub-process' });
+        if (noneStarts.length !== 1) this.error(element, 'bpmn.start-events', `Sub-process must have exactly one none start event (has ${noneStarts.length}).`, undefined, { variant: 'sub-process', count: noneStarts.length });
         if (noneStarts[0]) scope.noneStart = noneStarts[0].id;
       } else {
         if (starts.length !== 1 || triggered.length !== 1) {
-          this.error(element, 'bpmn.start-events', 'Event sub-process must have exactly one start event with a trigger (message, timer, signal, error or escalation).');
+          this.error(element, 'bpmn.start-events', 'Event sub-process must have exactly one start event with a trigger (message, timer, signal, error or escalation).', undefined, { variant: 'event-sub-process' });
         } else {
           const start = triggered[0];
           scope.triggeredStarts = [start.id];
           if (start.event?.kind === 'error' && start.interrupting === false) {
-            this.error(start, 'bpmn.error-interrupting', 'An error start event always interrupts (isInterrupting must not be false).', 'isInterrupting');
+            this.error(start, 'bpmn.error-interrupting', 'An error start event always interrupts (isInterrupting must not be false).', 'isInterrupting', { variant: 'start' });
           }
         }
         if (nodes[scope.id].incoming.length || nodes[scope.id].outgoing.length) {
@@ -443,14 +447,14 @@ class Compiler {
         const n = nodes[id];
         if (n.type === 'intermediateCatchEvent' && n.event?.kind === 'link') {
           const name = n.event.linkName ?? '';
-          if (catches.has(name)) this.error(n, 'bpmn.link-duplicate', `Two link catch events named '${name}' in one scope.`);
+          if (catches.has(name)) this.error(n, 'bpmn.link-duplicate', `Two link catch events named '${name}' in one scope.`, undefined, { name });
           catches.set(name, id);
         }
       }
       for (const id of scope.nodes) {
         const n = nodes[id];
         if (n.type === 'intermediateThrowEvent' && n.event?.kind === 'link' && !catches.has(n.event.linkName ?? '')) {
-          this.error(n, 'bpmn.link-target', `No link catch event named '${n.event.linkName ?? ''}' in the same scope.`);
+          this.error(n, 'bpmn.link-target', `No link catch event named '${n.event.linkName ?? ''}' in the same scope.`, undefined, { name: n.event.linkName ?? '' });
         }
       }
     }
@@ -465,7 +469,12 @@ class Compiler {
     if ($type === 'bpmn:CallActivity') type = 'callActivity';
     if (!type) {
       const label = $type.replace(/^bpmn:/, '');
-      this.notSupported(element, label === 'Transaction' ? 'Transaction sub-process' : label === 'AdHocSubProcess' ? 'Ad-hoc sub-process' : label === 'ComplexGateway' ? 'Complex gateway' : `Element ${$type}`);
+      this.notSupported(
+        element,
+        label === 'Transaction' ? 'Transaction sub-process' : label === 'AdHocSubProcess' ? 'Ad-hoc sub-process' : label === 'ComplexGateway' ? 'Complex gateway' : `Element ${$type}`,
+        label === 'Transaction' ? 'transaction' : label === 'AdHocSubProcess' ? 'ad-hoc' : label === 'ComplexGateway' ? 'complex-gateway' : 'element',
+        { type: $type },
+      );
       return undefined;
     }
     const node: NodeDef = {
@@ -478,20 +487,20 @@ class Compiler {
     };
     if (element.default?.id) node.default = element.default.id;
     this.listeners(element);
-    if (element.isForCompensation) this.notSupported(element, 'Compensation (isForCompensation)');
-    if (element.instantiate === true) this.notSupported(element, `An instantiating ${type} (instantiate="true"; start the process with a message start event)`);
-    if (element.eventGatewayType === 'Parallel') this.notSupported(element, 'A parallel event-based gateway (eventGatewayType="Parallel")');
+    if (element.isForCompensation) this.notSupported(element, 'Compensation (isForCompensation)', 'compensation');
+    if (element.instantiate === true) this.notSupported(element, `An instantiating ${type} (instantiate="true"; start the process with a message start event)`, 'instantiate', { type });
+    if (element.eventGatewayType === 'Parallel') this.notSupported(element, 'A parallel event-based gateway (eventGatewayType="Parallel")', 'parallel-event-gateway');
     if ((element.dataInputAssociations?.length ?? 0) + (element.dataOutputAssociations?.length ?? 0) > 0) {
-      this.warn(element, 'bpmn.not-executed', 'Data associations are documentation only and are not executed; use sop:input/sop:output mappings.');
+      this.warn(element, 'bpmn.not-executed', 'Data associations are documentation only and are not executed; use sop:input/sop:output mappings.', undefined, { variant: 'data-associations' });
     }
     if (EVENT_TYPES[$type]) this.event(element, node);
     if (isActivity(type)) this.activity(element, node);
     // Matched as text at run time: an expression here would silently never match.
     const name = node.event?.messageName ?? node.event?.signalName;
     if (name !== undefined && /^\s*(=|[$#]\{)/.test(name)) {
-      this.notSupported(element, `A ${node.event?.messageName !== undefined ? 'message' : 'signal'} name given as an expression ('${name}')`);
+      this.notSupported(element, `A ${node.event?.messageName !== undefined ? 'message' : 'signal'} name given as an expression ('${name}')`, 'name-expression', { kind: node.event?.messageName !== undefined ? 'message' : 'signal', name });
     }
-    if (node.jobType !== undefined && /^\s*=/.test(node.jobType)) this.notSupported(element, `A job type given as an expression ('${node.jobType}')`);
+    if (node.jobType !== undefined && /^\s*=/.test(node.jobType)) this.notSupported(element, `A job type given as an expression ('${node.jobType}')`, 'job-type-expression', { name: node.jobType });
     if (type === 'subProcess' && element.triggeredByEvent) node.triggeredByEvent = true;
     return node;
   }
@@ -499,7 +508,7 @@ class Compiler {
   private event(element: any, node: NodeDef): void {
     const definitions: any[] = element.eventDefinitions ?? [];
     if (definitions.length > 1) {
-      this.notSupported(element, `Multiple/parallel-multiple ${node.type} (${definitions.length} event definitions)`);
+      this.notSupported(element, `Multiple/parallel-multiple ${node.type} (${definitions.length} event definitions)`, 'multiple-events', { type: node.type, count: definitions.length });
       return;
     }
     const definition = definitions[0];
@@ -507,15 +516,15 @@ class Compiler {
     if (definition) {
       const k = EVENT_DEFINITION_KINDS[definition.$type];
       if (!k) {
-        this.notSupported(element, `${definition.$type.replace(/^bpmn:/, '')} on ${node.type}`);
+        this.notSupported(element, `${definition.$type.replace(/^bpmn:/, '')} on ${node.type}`, 'event-definition', { definition: definition.$type.replace(/^bpmn:/, ''), type: node.type });
         return;
       }
       kind = k;
     }
     if (!ALLOWED_EVENTS[node.type].includes(kind)) {
-      if (kind === 'none' && node.type === 'boundaryEvent') this.error(element, 'bpmn.event-kind', 'Boundary event has no event definition.');
-      else if (kind === 'none' && node.type === 'intermediateCatchEvent') this.error(element, 'bpmn.event-kind', 'Intermediate catch event has no event definition.');
-      else this.notSupported(element, `${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} ${node.type}`);
+      if (kind === 'none' && node.type === 'boundaryEvent') this.error(element, 'bpmn.event-kind', 'Boundary event has no event definition.', undefined, { variant: 'boundary' });
+      else if (kind === 'none' && node.type === 'intermediateCatchEvent') this.error(element, 'bpmn.event-kind', 'Intermediate catch event has no event definition.', undefined, { variant: 'catch' });
+      else this.notSupported(element, `${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} ${node.type}`, 'event-kind', { kind, type: node.type });
       return;
     }
     const event: EventDef = { kind };
@@ -523,7 +532,7 @@ class Compiler {
       case 'message': {
         const message = definition.messageRef;
         if (!message?.name) {
-          this.error(element, 'bpmn.message-ref', message ? `Message '${message.id}' has no name.` : 'Message event has no message (messageRef).', 'messageRef');
+          this.error(element, 'bpmn.message-ref', message ? `Message '${message.id}' has no name.` : 'Message event has no message (messageRef).', 'messageRef', message ? { variant: 'no-name', message: message.id } : { variant: 'none' });
         } else {
           event.messageName = message.name;
           const key = attr(message, 'sop', 'correlationKey', this.prefixes) ?? this.zeebeCorrelationKey(message);
@@ -545,9 +554,9 @@ class Compiler {
         if (code) {
           event.errorCode = String(code);
         } else if (error && node.type === 'endEvent') {
-          this.error(element, 'bpmn.error-ref', `Error '${error.id}' has no errorCode.`, 'errorRef');
+          this.error(element, 'bpmn.error-ref', `Error '${error.id}' has no errorCode.`, 'errorRef', { variant: 'no-code', error: error.id });
         } else if (node.type === 'endEvent') {
-          this.error(element, 'bpmn.error-ref', 'Error end event must reference an error (errorRef) with an errorCode.', 'errorRef');
+          this.error(element, 'bpmn.error-ref', 'Error end event must reference an error (errorRef) with an errorCode.', 'errorRef', { variant: 'none' });
         }
         break;
       }
@@ -559,9 +568,9 @@ class Compiler {
         if (code) {
           event.escalationCode = String(code);
         } else if (escalation && isThrow) {
-          this.error(element, 'bpmn.escalation-ref', `Escalation '${escalation.id}' has no escalationCode.`, 'escalationRef');
+          this.error(element, 'bpmn.escalation-ref', `Escalation '${escalation.id}' has no escalationCode.`, 'escalationRef', { variant: 'no-code', escalation: escalation.id });
         } else if (isThrow) {
-          this.error(element, 'bpmn.escalation-ref', 'Escalation throw must reference an escalation (escalationRef) with an escalationCode.', 'escalationRef');
+          this.error(element, 'bpmn.escalation-ref', 'Escalation throw must reference an escalation (escalationRef) with an escalationCode.', 'escalationRef', { variant: 'none' });
         }
         break;
       }
@@ -578,9 +587,9 @@ class Compiler {
     if (node.type === 'boundaryEvent') {
       node.cancelActivity = element.cancelActivity !== false;
       if (kind === 'error' && !node.cancelActivity) {
-        this.error(element, 'bpmn.error-interrupting', 'An error boundary event always interrupts (cancelActivity must not be false).', 'cancelActivity');
+        this.error(element, 'bpmn.error-interrupting', 'An error boundary event always interrupts (cancelActivity must not be false).', 'cancelActivity', { variant: 'boundary' });
       }
-      if ((element.incoming?.length ?? 0) > 0) this.error(element, 'bpmn.flow-into-boundary', 'A boundary event has no incoming flows.');
+      if ((element.incoming?.length ?? 0) > 0) this.error(element, 'bpmn.flow-into-boundary', 'A boundary event has no incoming flows.', undefined, { variant: 'boundary' });
     }
     if (node.type === 'startEvent') node.interrupting = element.isInterrupting !== false;
     if (node.type === 'startEvent' && !element.eventDefinitions?.length) this.form(element, node);
@@ -606,13 +615,13 @@ class Compiler {
   private timer(element: any, definition: any, event: EventDef): void {
     const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((k) => definition[k]);
     if (kinds.length !== 1) {
-      this.error(element, 'timer.definition', kinds.length ? `Timer has ${kinds.join(' and ')}; exactly one is allowed.` : 'Timer has no timeDuration, timeDate or timeCycle.');
+      this.error(element, 'timer.definition', kinds.length ? `Timer has ${kinds.join(' and ')}; exactly one is allowed.` : 'Timer has no timeDuration, timeDate or timeCycle.', undefined, kinds.length ? { variant: 'several', kinds } : { variant: 'none' });
       return;
     }
     const type = kinds[0];
     const raw = textOf(definition[type])?.trim() ?? '';
     if (raw === '') {
-      this.error(element, 'timer.definition', `Timer ${type} is empty.`, type);
+      this.error(element, 'timer.definition', `Timer ${type} is empty.`, type, { variant: 'empty', timerType: type });
       return;
     }
     const value = this.value(raw, element, type);
@@ -621,7 +630,7 @@ class Compiler {
       try {
         parseTimer(type, value);
       } catch (error) {
-        this.error(element, 'timer.invalid', (error as Error).message, type);
+        this.error(element, 'timer.invalid', (error as Error).message, type, { detail: (error as Error).message, timerType: type, value });
         return;
       }
     }
@@ -656,7 +665,7 @@ class Compiler {
       case 'receiveTask': {
         const message = element.messageRef;
         if (!message?.name) {
-          this.error(element, 'bpmn.message-ref', 'Receive task has no message (messageRef with a name).', 'messageRef');
+          this.error(element, 'bpmn.message-ref', 'Receive task has no message (messageRef with a name).', 'messageRef', { variant: 'receive-task' });
         } else {
           const key = attr(message, 'sop', 'correlationKey', p) ?? this.zeebeCorrelationKey(message);
           const expr = key !== undefined ? this.expr(key.startsWith('=') ? key : `=${key}`, message, 'correlationKey') : undefined;
@@ -669,7 +678,7 @@ class Compiler {
         const called = element.calledElement ?? plainAttr(zeebeCalled, 'processId');
         const value = this.value(called, element, 'calledElement');
         if (value !== undefined) node.calledElement = value;
-        else if (attr(element, 'camunda', 'caseRef', p) !== undefined) this.notSupported(element, 'Call of a CMMN case (camunda:caseRef)');
+        else if (attr(element, 'camunda', 'caseRef', p) !== undefined) this.notSupported(element, 'Call of a CMMN case (camunda:caseRef)', 'case-ref');
         else if (called === undefined || called.trim() === '') this.error(element, 'bpmn.called-element', 'Call activity has no calledElement (the id of the process to call).', 'calledElement');
         break;
       }
@@ -709,12 +718,12 @@ class Compiler {
     for (const field of extensionElements(element, 'sop', 'field', this.prefixes)) {
       const name = plainAttr(field, 'name');
       if (!name) {
-        this.error(element, 'sop.field', '<sop:field> has no name.', 'sop:field');
+        this.error(element, 'sop.field', '<sop:field> has no name.', 'sop:field', { variant: 'no-name' });
         continue;
       }
       const type = plainAttr(field, 'type') ?? 'string';
       if (!types.includes(type)) {
-        this.error(element, 'sop.field', `<sop:field name="${name}"> type '${type}' is not one of ${types.join(', ')}.`, 'sop:field');
+        this.error(element, 'sop.field', `<sop:field name="${name}"> type '${type}' is not one of ${types.join(', ')}.`, 'sop:field', { variant: 'type', name, type, types });
         continue;
       }
       const def: FieldDef = { name, type: type as FieldDef['type'] };
@@ -726,7 +735,7 @@ class Compiler {
       const minLength = plainAttr(field, 'minLength');
       if (minLength !== undefined) {
         if (/^\d+$/.test(minLength.trim())) def.minLength = Number(minLength);
-        else this.error(element, 'sop.field', `<sop:field name="${name}"> minLength '${minLength}' must be a whole number ≥ 0.`, `sop:field[${name}].minLength`);
+        else this.error(element, 'sop.field', `<sop:field name="${name}"> minLength '${minLength}' must be a whole number ≥ 0.`, `sop:field[${name}].minLength`, { variant: 'min-length', name, minLength });
       }
       const values = plainAttr(field, 'values');
       if (values) def.values = values.split(',').map((v) => v.trim()).filter(Boolean);
@@ -743,7 +752,7 @@ class Compiler {
       compilePattern(pattern, '');
       return true;
     } catch (error) {
-      this.error(element, 'form.pattern', `${(error as Error).message}: the form cannot check it (RE2 syntax: no look-around, no back-references).`, attribute);
+      this.error(element, 'form.pattern', `${(error as Error).message}: the form cannot check it (RE2 syntax: no look-around, no back-references).`, attribute, { detail: (error as Error).message });
       return false;
     }
   }
@@ -772,13 +781,13 @@ class Compiler {
         while (process && process.$type !== 'bpmn:Process') process = process.$parent;
         const holder = extensionElements(process, 'zeebe', 'userTaskForm', p).find((f: any) => plainAttr(f, 'id') === embedded);
         if (!holder) {
-          this.error(element, 'form.missing', `zeebe:formDefinition formKey '${formKey}' names no zeebe:userTaskForm with id '${embedded}' in the process.`, 'zeebe:formDefinition');
+          this.error(element, 'form.missing', `zeebe:formDefinition formKey '${formKey}' names no zeebe:userTaskForm with id '${embedded}' in the process.`, 'zeebe:formDefinition', { formKey, form: embedded });
           return;
         }
         schemaText = textOf(holder) ?? '';
         source = 'zeebe:userTaskForm';
       } else {
-        this.warn(element, 'form.linked', `The form ${formId ? `linked by id '${formId}'` : `'${formKey ?? ''}'`} is not in the diagram, so sopflow can neither show nor check it; embed it (sop:form) to have submissions checked.`, 'zeebe:formDefinition');
+        this.warn(element, 'form.linked', `The form ${formId ? `linked by id '${formId}'` : `'${formKey ?? ''}'`} is not in the diagram, so sopflow can neither show nor check it; embed it (sop:form) to have submissions checked.`, 'zeebe:formDefinition', { form: formId ?? formKey ?? '' });
       }
     }
     if (schemaText === undefined || !source) {
@@ -788,20 +797,20 @@ class Compiler {
       }
       return;
     }
-    if (declared.length) this.error(element, 'form.twice', `The task declares both ${source} and <sop:field>s: keep one form.`, source);
+    if (declared.length) this.error(element, 'form.twice', `The task declares both ${source} and <sop:field>s: keep one form.`, source, { source });
     if (schemaText.length > MAX_FORM_SCHEMA) {
-      this.error(element, 'form.too-large', `The form schema is ${schemaText.length} characters; at most ${MAX_FORM_SCHEMA} are accepted.`, source);
+      this.error(element, 'form.too-large', `The form schema is ${schemaText.length} characters; at most ${MAX_FORM_SCHEMA} are accepted.`, source, { length: schemaText.length, max: MAX_FORM_SCHEMA });
       return;
     }
     let schema: unknown;
     try {
       schema = JSON.parse(schemaText);
     } catch (error) {
-      this.error(element, 'form.json', `The ${source} is not a JSON form-js schema: ${(error as Error).message}.`, source);
+      this.error(element, 'form.json', `The ${source} is not a JSON form-js schema: ${(error as Error).message}.`, source, { source, detail: (error as Error).message });
       return;
     }
     const { fields, problems } = fieldsOfFormSchema(schema);
-    for (const problem of problems) this.error(element, 'form.schema', `${source} ${problem.path || 'schema'}: ${problem.message}.`, source);
+    for (const problem of problems) this.error(element, 'form.schema', `${source} ${problem.path || 'schema'}: ${problem.message}.`, source, { source, path: problem.path || 'schema', detail: problem.message });
     for (const field of fields) {
       for (const [what, expr] of [['conditional.hide', field.hiddenWhen], ...(['minLength', 'maxLength', 'min', 'max'] as const).map((b) => [`validate.${b}`, field[b]] as const)] as const) {
         if (expr && typeof expr === 'object' && !this.expr(`=${expr.feel}`, element, `${source} ${field.name} ${what}`)) return;
@@ -836,7 +845,7 @@ class Compiler {
     const retriesText = attr(element, 'sop', 'retries', p) ?? plainAttr(zeebe, 'retries');
     if (retriesText !== undefined) {
       const retries = Number(retriesText);
-      if (!Number.isInteger(retries) || retries < 0) this.error(element, 'job.retries', `Retries '${retriesText}' must be a whole number ≥ 0.`, 'retries');
+      if (!Number.isInteger(retries) || retries < 0) this.error(element, 'job.retries', `Retries '${retriesText}' must be a whole number ≥ 0.`, 'retries', { retries: retriesText });
       else node.retries = retries;
     }
     const backoff = this.duration(attr(element, 'sop', 'retryBackoff', p), element, 'sop:retryBackoff');
@@ -854,11 +863,11 @@ class Compiler {
     if (expression === undefined && node.type === 'scriptTask' && (element.script !== undefined || resource !== undefined)) {
       const format = String(element.scriptFormat ?? '').toLowerCase();
       if (format !== 'feel') {
-        this.notSupported(element, `Script in '${element.scriptFormat ?? 'an unspecified language'}' (sopflow runs FEEL scripts only: scriptFormat="feel")`);
+        this.notSupported(element, `Script in '${element.scriptFormat ?? 'an unspecified language'}' (sopflow runs FEEL scripts only: scriptFormat="feel")`, 'script-format', { format: element.scriptFormat ?? '' });
         return;
       }
       if (element.script === undefined) {
-        this.notSupported(element, `Script loaded from camunda:resource '${resource}' (write the FEEL script in the diagram)`);
+        this.notSupported(element, `Script loaded from camunda:resource '${resource}' (write the FEEL script in the diagram)`, 'script-resource', { resource: resource ?? '' });
         return;
       }
       expression = element.script;
@@ -866,7 +875,7 @@ class Compiler {
     if (node.type === 'businessRuleTask') {
       const decision = attr(element, 'camunda', 'decisionRef', p) ?? extensionElements(element, 'zeebe', 'calledDecision', p)[0];
       if (decision && expression === undefined) {
-        this.notSupported(element, 'DMN decision (use sop:expression with FEEL, or a job type)');
+        this.notSupported(element, 'DMN decision (use sop:expression with FEEL, or a job type)', 'dmn');
         return;
       }
     }
@@ -883,7 +892,7 @@ class Compiler {
       return;
     }
     void resultVariable;
-    this.error(element, 'sop.expression', `${node.type === 'scriptTask' ? 'Script' : 'Business rule'} task has neither a FEEL expression (sop:expression) nor a job type (sop:type).`, 'sop:expression');
+    this.error(element, 'sop.expression', `${node.type === 'scriptTask' ? 'Script' : 'Business rule'} task has neither a FEEL expression (sop:expression) nor a job type (sop:type).`, 'sop:expression', { type: node.type });
   }
 
   private mappings(element: any, direction: 'input' | 'output'): Mapping[] {
@@ -891,7 +900,7 @@ class Compiler {
     const out: Mapping[] = [];
     const add = (source: string | undefined, target: string | undefined, where: string) => {
       if (!target) {
-        this.error(element, 'mapping.target', `A ${direction} mapping has no target variable.`, where);
+        this.error(element, 'mapping.target', `A ${direction} mapping has no target variable.`, where, { direction });
         return;
       }
       const src = source === undefined || source.trim() === '' ? target : source;
@@ -906,7 +915,7 @@ class Compiler {
         // Zeebe: an input source without `=` is a static string; an output source must be an expression.
         if (source === undefined || source.trim() === '' || /^\s*=/.test(source)) add(source, target, `zeebe:${direction}`);
         else if (direction === 'input') add(JSON.stringify(source), target, 'zeebe:input');
-        else this.error(element, 'mapping.source', `zeebe:output source '${source}' is not an expression: Zeebe output mappings start with '=' (e.g. '=${source.trim()}').`, `zeebe:output[${target ?? ''}]`);
+        else this.error(element, 'mapping.source', `zeebe:output source '${source}' is not an expression: Zeebe output mappings start with '=' (e.g. '=${source.trim()}').`, `zeebe:output[${target ?? ''}]`, { source, suggestion: `=${source.trim()}` });
       }
     }
     if (element.$type === 'bpmn:CallActivity') {
@@ -927,7 +936,7 @@ class Compiler {
         const body = textOf(param)?.trim();
         const nested = (param.definition ?? param.$children?.[0]) !== undefined;
         if (nested) {
-          this.notSupported(element, `camunda:${direction}Parameter '${name}' with a script, list or map`);
+          this.notSupported(element, `camunda:${direction}Parameter '${name}' with a script, list or map`, 'camunda-parameter', { direction, name: name ?? '' });
           continue;
         }
         if (body === undefined || body === '') add('null', name, `camunda:${direction}Parameter`);
@@ -970,7 +979,7 @@ class Compiler {
     const completion = this.expr(textOf(lc.completionCondition), element, 'completionCondition');
     if (completion) loop.completionCondition = completion;
     if (!loop.cardinality && !loop.collection) {
-      if (lc.loopDataInputRef) this.notSupported(element, 'Multi-instance over loopDataInputRef (use sop:collection)');
+      if (lc.loopDataInputRef) this.notSupported(element, 'Multi-instance over loopDataInputRef (use sop:collection)', 'loop-data-input');
       else this.error(element, 'loop.input', 'Multi-instance has neither loopCardinality nor a collection (sop:collection).', 'loopCharacteristics');
     }
     if (loop.outputCollection && !loop.outputElement) {
@@ -1011,7 +1020,7 @@ class Compiler {
     const action = plainAttr(r, 'action')?.trim();
     let at: RuleDef['at'] | undefined;
     if (!atText) {
-      this.error(element, 'sla.rule', `${where} has no 'at' (e.g. at="75%" or at="PT4H").`, where);
+      this.error(element, 'sla.rule', `${where} has no 'at' (e.g. at="75%" or at="PT4H").`, where, { variant: 'no-at', rule: where });
     } else if (/^\d+(\.\d+)?%$/.test(atText)) {
       at = { fraction: Number(atText.slice(0, -1)) / 100 };
     } else {
@@ -1020,7 +1029,7 @@ class Compiler {
     }
     const actions = ['remind', 'escalate', 'reassign', 'notify'];
     if (!action || !actions.includes(action)) {
-      this.error(element, 'sla.rule', `${where} action '${action ?? ''}' must be one of ${actions.join(', ')}.`, where);
+      this.error(element, 'sla.rule', `${where} action '${action ?? ''}' must be one of ${actions.join(', ')}.`, where, { variant: 'action', rule: where, action: action ?? '', actions });
       return undefined;
     }
     if (!at) return undefined;
@@ -1033,19 +1042,19 @@ class Compiler {
     const times = plainAttr(r, 'times');
     if (times !== undefined) {
       const n = Number(times);
-      if (!Number.isInteger(n) || n < 1) this.error(element, 'sla.rule', `${where} times '${times}' must be a whole number ≥ 1.`, where);
+      if (!Number.isInteger(n) || n < 1) this.error(element, 'sla.rule', `${where} times '${times}' must be a whole number ≥ 1.`, where, { variant: 'times', rule: where, times });
       else rule.times = n;
     }
     const code = plainAttr(r, 'escalationCode');
     if (action === 'escalate') {
-      if (!code) this.error(element, 'sla.rule', `${where} with action="escalate" needs an escalationCode.`, where);
+      if (!code) this.error(element, 'sla.rule', `${where} with action="escalate" needs an escalationCode.`, where, { variant: 'escalation-code', rule: where });
       else rule.escalationCode = code;
     }
     const target = this.value(plainAttr(r, 'target'), element, `${where}.target`);
     if (action === 'reassign' || action === 'notify') {
-      if (target === undefined) this.error(element, 'sla.rule', `${where} with action="${action}" needs a target (group:<id> or user:<id>).`, where);
+      if (target === undefined) this.error(element, 'sla.rule', `${where} with action="${action}" needs a target (group:<id> or user:<id>).`, where, { variant: 'no-target', rule: where, action });
       else if (typeof target === 'string' && !target.split(',').every((t) => /^(group|user):\S+$/.test(t.trim()))) {
-        this.error(element, 'sla.rule', `${where} target '${target}' must be a comma list of group:<id> / user:<id>.`, where);
+        this.error(element, 'sla.rule', `${where} target '${target}' must be a comma list of group:<id> / user:<id>.`, where, { variant: 'target', rule: where, target });
       } else rule.target = target;
     }
     const message = plainAttr(r, 'message');

@@ -97,6 +97,7 @@ function unparsable(warning: ImportWarning, context: WarningContext): Problem | 
     severity: 'error',
     code,
     message: droppedMessage(code, parsed.data, parsed.nested, elementId),
+    params: { variant: 'dropped', id: elementId ?? '', tag: parsed.data.startsWith('<') ? parsed.data : '', content: parsed.data, detail: parsed.nested },
     ...(elementId !== undefined ? { elementId } : {}),
     ...position,
   };
@@ -126,6 +127,7 @@ function unresolved(warning: ImportWarning, context: WarningContext): Problem {
     message: `${describe(type, elementId)} refers to '${String(warning.value)}' in ${attribute}, but no element has that id${
       isDi ? ' (diagram layout only: that shape, edge or label style is not drawn)' : cosmetic ? ' (no effect on execution)' : ''
     }.`,
+    params: { subject: describe(type, elementId), value: String(warning.value), attribute, variant: isDi ? 'di' : cosmetic ? 'cosmetic' : 'execution' },
     ...(elementId !== undefined ? { elementId } : {}),
     attribute,
     ...nearest(context, element),
@@ -175,18 +177,20 @@ export function classifyWarnings(warnings: readonly ImportWarning[], context: Wa
         severity: 'warning',
         code: 'bpmn.unknown-attribute',
         message: `${describe(warning.element?.$type ?? 'an element', elementId)} has an attribute ${attribute} that its namespace does not define there; it is kept but sopflow gives it no meaning.`,
+        params: { subject: describe(warning.element?.$type ?? 'an element', elementId), attribute },
         ...(elementId !== undefined ? { elementId } : {}),
         attribute,
         ...nearest(context, warning.element),
       });
     } else if (message.startsWith('unsupported document encoding')) {
-      problems.push({ severity: 'warning', code: 'xml.encoding-declaration', message, attribute: 'encoding', line: 1 });
+      problems.push({ severity: 'warning', code: 'xml.encoding-declaration', message, params: { detail: message }, attribute: 'encoding', line: 1 });
     } else {
       const elementId = elementIdOf(warning.element);
       problems.push({
         severity: 'warning',
         code: 'bpmn.import-warning',
         message,
+        params: { detail: message },
         ...(elementId !== undefined ? { elementId } : {}),
         ...(warning.property ? { attribute: warning.property } : {}),
         ...nearest(context, warning.element),

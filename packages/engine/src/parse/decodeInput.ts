@@ -16,7 +16,7 @@ const SEARCH_CHUNK = 64 * 1024;
 
 function refuse(message: string, extra: Partial<Problem> = {}): never {
   throw new BpmnParseError('The document cannot be decoded.', [
-    { severity: 'error', code: 'xml.encoding', message, ...extra },
+    { severity: 'error', code: 'xml.encoding', message, params: { detail: message }, ...extra },
   ]);
 }
 
@@ -44,6 +44,7 @@ function tooLarge(size: string, maxBytes: number): never {
       severity: 'error',
       code: 'xml.too-large',
       message: `The document is ${size}, more than the limit of ${maxBytes} bytes (raise it with the maxBytes option).`,
+      params: { size, max: maxBytes },
     },
   ]);
 }
@@ -237,6 +238,7 @@ export function decodeInput(input: string | Uint8Array): DecodedInput {
       attribute: 'encoding',
       line: 1,
       message: `The document declares encoding="${inner}" but starts with a ${decoder.encoding} byte order mark; it was read as ${decoder.encoding}.`,
+      params: { declared: inner, encoding: decoder.encoding },
     });
   }
   return { text, encoding: decoder.encoding, warnings };

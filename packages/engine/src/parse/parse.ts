@@ -56,6 +56,7 @@ function importFailure(error: unknown, context: WarningContext): Problem[] {
           scan.rootName === undefined
             ? 'The document has no root element, so it is not BPMN 2.0.'
             : `The document is not BPMN 2.0: it starts with <${scan.rootName}>, but a BPMN document starts with <definitions> in namespace ${BPMN_MODEL_URI}.`,
+        params: scan.rootName === undefined ? { variant: 'no-root' } : { variant: 'root', root: scan.rootName, namespace: BPMN_MODEL_URI },
         ...root,
       },
       ...classifyWarnings(earlier.filter((w) => !rootIsMismatch(w)), context),
@@ -68,6 +69,7 @@ function importFailure(error: unknown, context: WarningContext): Problem[] {
       severity: 'error',
       code: 'bpmn.too-many-problems',
       message: `Reading stopped after ${error.limit} pieces of content that cannot be read; fix these and parse again to see the rest.`,
+      params: { limit: error.limit },
     });
   } else if (parsed) {
     const offset = lines.offsetOfZeroBased(parsed.line, parsed.column);
@@ -75,10 +77,11 @@ function importFailure(error: unknown, context: WarningContext): Problem[] {
       severity: 'error',
       code: 'xml.malformed',
       message: `The document is not well-formed XML: ${parsed.nested}.`,
+      params: { detail: parsed.nested },
       ...(offset === undefined ? {} : lines.position(offset)),
     });
   } else {
-    problems.push({ severity: 'error', code: 'bpmn.import-failed', message: `bpmn-moddle could not read the document: ${message}` });
+    problems.push({ severity: 'error', code: 'bpmn.import-failed', message: `bpmn-moddle could not read the document: ${message}`, params: { detail: message } });
   }
   return problems;
 }
@@ -114,7 +117,7 @@ export async function parse(input: string | Uint8Array, options?: ParseOptions):
   const limits = resolveLimits(options);
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     throw new BpmnParseError('The document cannot be read.', [
-      { severity: 'error', code: 'input.invalid', message: `Expected a string or a Uint8Array, got ${input === null ? 'null' : typeof input}.` },
+      { severity: 'error', code: 'input.invalid', message: `Expected a string or a Uint8Array, got ${input === null ? 'null' : typeof input}.`, params: { type: input === null ? 'null' : typeof input } },
     ]);
   }
   assertWithinSize(input, limits.maxBytes);

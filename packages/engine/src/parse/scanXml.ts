@@ -62,7 +62,7 @@ export function scanXml(
   let i = 0;
 
   const fail = (code: string, message: string, offset: number, extra: Partial<Problem> = {}): never => {
-    const problem: Problem = { severity: 'error', code, message, ...lines.position(offset), ...extra };
+    const problem: Problem = { severity: 'error', code, message, params: { detail: message }, ...lines.position(offset), ...extra };
     throw new BpmnParseError(
       code === 'xml.malformed' ? 'The document is not well-formed XML.' : 'The document was refused before parsing.',
       [problem],
@@ -92,6 +92,7 @@ export function scanXml(
           'xml.doctype',
           `<!${keyword}> declarations are refused: sopflow never expands entities and never reads external entities, so no file or URL named in a document is ever opened. Remove the DOCTYPE.`,
           lt,
+          { params: { keyword } },
         );
       }
       continue;
@@ -125,6 +126,7 @@ export function scanXml(
         'xml.too-many-elements',
         `The document has more than ${limits.maxElements} elements (raise the maxElements option if this is intended).`,
         lt,
+        { params: { max: limits.maxElements } },
       );
     }
 
@@ -175,7 +177,7 @@ export function scanXml(
         'xml.too-deep',
         `Elements are nested more than ${limits.maxDepth} levels deep (raise the maxDepth option if this is intended).`,
         lt,
-        idByTagOffset.has(lt) ? { elementId: idByTagOffset.get(lt) } : {},
+        { params: { max: limits.maxDepth }, ...(idByTagOffset.has(lt) ? { elementId: idByTagOffset.get(lt) } : {}) },
       );
     }
     if (level > deepest) deepest = level;

@@ -3,12 +3,14 @@
  * the engine's `compileFeel`, JUEL `${…}` translated with `translateJuel`.
  * Pure: returns the problem instead of throwing.
  */
-import { compileFeel, translateJuel } from '@sopflow/engine';
+import { compileFeel, translateJuel, type MessageParams } from '@sopflow/engine';
 
 /** Why an expression cannot run: a stable code and a message naming the element, attribute and position. */
 export interface ExpressionProblem {
   code: 'feel.invalid' | 'feel.juel' | 'feel.juel-template';
   message: string;
+  /** The values the message is built from, for translation. */
+  params: MessageParams;
 }
 
 /** Where the expression is, for messages. */
@@ -39,6 +41,7 @@ export function checkExpression(raw: string | undefined, where: ExpressionWhere)
       return {
         code: 'feel.juel',
         message: `JUEL expression '${text}' in ${place(where)} cannot be run: sopflow evaluates FEEL and translates only plain JUEL (variables, property paths, literals, comparisons, !/not, &&/||, empty); expected FEEL, e.g. '=approved = true'.`,
+        params: { text, place: place(where) },
       };
     }
     text = feel;
@@ -49,7 +52,8 @@ export function checkExpression(raw: string | undefined, where: ExpressionWhere)
     compileFeel(text, { ...(where.elementId ? { elementId: where.elementId } : {}), attribute: where.attribute });
     return undefined;
   } catch (error) {
-    return { code: 'feel.invalid', message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    return { code: 'feel.invalid', message, params: { detail: message, place: place(where) } };
   }
 }
 
@@ -76,6 +80,7 @@ export function checkTemplate(raw: string | undefined, where: ExpressionWhere): 
   return {
     code: 'feel.juel-template',
     message: `'${text}' in ${place(where)} mixes text with a JUEL expression, which sopflow cannot run; expected a literal, or FEEL starting with '=' (e.g. '="order-" + string(id)').`,
+    params: { text, place: place(where) },
   };
 }
 

@@ -20,6 +20,7 @@ function checkSlaEscalations(node: ModdleElement, reporter: Reporter): void {
       'escalation-caught.sla-rule',
       `Escalation '${rule.escalationCode}' of sop:escalation[${rule.index}] is caught by nothing, so it will only be recorded: ${EXPECTED}.`,
       `sop:escalation[${rule.index}].escalationCode`,
+      { escalationCode: rule.escalationCode, index: rule.index },
     );
   }
 }
@@ -36,6 +37,7 @@ function checkThrowEvent(node: ModdleElement, reporter: Reporter): void {
     'escalation-caught.throw-event',
     `Escalation '${code}' thrown by this event is caught by nothing, so it will only be recorded: ${EXPECTED}.`,
     'escalationRef',
+    { escalationCode: code },
   );
 }
 

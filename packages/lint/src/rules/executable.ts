@@ -62,7 +62,10 @@ const executable: RuleFactory<ExecutableConfig> = (config = {}) => ({
       const key = `${id}\u0000${problem.attribute ?? ''}\u0000${message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      reportOn(reporter, id, `executable.${problem.code}`, message, problem.attribute);
+      reportOn(reporter, id, `executable.${problem.code}`, message, problem.attribute, {
+        ...problem.params,
+        ...(!found && problem.elementId ? { element: problem.elementId } : {}),
+      });
     }
     return false;
   },

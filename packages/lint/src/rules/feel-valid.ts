@@ -29,7 +29,7 @@ const feelValid: RuleFactory = () => ({
     if (!isExecuted(node)) return;
     for (const site of expressionSites(node)) {
       const problem = check(site);
-      if (problem) reportOn(reporter, site.id, `feel-valid.${problem.code.slice('feel.'.length)}`, problem.message, site.attribute);
+      if (problem) reportOn(reporter, site.id, `feel-valid.${problem.code.slice('feel.'.length)}`, problem.message, site.attribute, problem.params);
     }
   },
 });

@@ -37,6 +37,7 @@ const messageThrownOrExternal: RuleFactory<MessageThrownOrExternalConfig> = (con
       'message-thrown-or-external.unknown-sender',
       `Message '${name}' is waited for here but nothing in this file sends it: expected a message throw/end event or send task with this message, or mark it external (a bpmn:documentation on message '${message.id}' containing "external", or the rule's external list).`,
       'messageRef',
+      { message: name, messageId: message.id },
     );
   },
 });

@@ -23,11 +23,11 @@ function checkSla(node: ModdleElement, raw: string | undefined, reporter: Report
   const attribute = 'sop:sla';
   const invalid = checkValue(text, { elementId: node.id, attribute });
   if (invalid) {
-    reportOn(reporter, node.id, `sla-valid.${invalid.code.slice('feel.'.length)}`, invalid.message, attribute);
+    reportOn(reporter, node.id, `sla-valid.${invalid.code.slice('feel.'.length)}`, invalid.message, attribute, invalid.params);
     return;
   }
   if (isExpressionValue(text) || isDuration(text)) return;
-  reportOn(reporter, node.id, 'sla-valid.sla', `sop:sla '${text}' is neither an ISO 8601 duration nor FEEL: expected e.g. PT2H or P1D, or FEEL starting with '='.`, attribute);
+  reportOn(reporter, node.id, 'sla-valid.sla', `sop:sla '${text}' is neither an ISO 8601 duration nor FEEL: expected e.g. PT2H or P1D, or FEEL starting with '='.`, attribute, { sla: text });
 }
 
 function checkCalendar(node: ModdleElement, raw: string | undefined, calendars: readonly string[] | undefined, reporter: Reporter): void {
@@ -36,7 +36,7 @@ function checkCalendar(node: ModdleElement, raw: string | undefined, calendars: 
   const attribute = 'sop:calendar';
   const invalid = checkValue(name, { elementId: node.id, attribute });
   if (invalid) {
-    reportOn(reporter, node.id, `sla-valid.${invalid.code.slice('feel.'.length)}`, invalid.message, attribute);
+    reportOn(reporter, node.id, `sla-valid.${invalid.code.slice('feel.'.length)}`, invalid.message, attribute, invalid.params);
     return;
   }
   if (isExpressionValue(name) || calendars?.includes(name)) return;
@@ -45,7 +45,8 @@ function checkCalendar(node: ModdleElement, raw: string | undefined, calendars: 
     : calendars.length
       ? `sop:calendar '${name}' is not a known calendar: expected one of: ${calendars.join(', ')}.`
       : `sop:calendar '${name}' is not a known calendar: the calendars file defines none; expected one defining '${name}'.`;
-  reportOn(reporter, node.id, 'sla-valid.unknown-calendar', message, attribute);
+  const variant = !calendars ? 'no-file' : calendars.length ? 'unknown' : 'none-defined';
+  reportOn(reporter, node.id, 'sla-valid.unknown-calendar', message, attribute, { variant, calendar: name, calendars: [...(calendars ?? [])] });
 }
 
 /**
@@ -68,7 +69,7 @@ const slaValid: RuleFactory<SlaValidConfig> = (config = {}) => ({
     checkCalendar(node, attr(node, 'sop', 'calendar', prefixes), config.calendars, reporter);
     const rules = slaRules(node);
     for (const rule of rules) {
-      for (const problem of checkSlaRule(rule, node.id)) reportOn(reporter, node.id, problem.code, problem.message, problem.attribute);
+      for (const problem of checkSlaRule(rule, node.id)) reportOn(reporter, node.id, problem.code, problem.message, problem.attribute, problem.params);
     }
     const share = rules.find(firesAtShare);
     if (share && sla === undefined) {
@@ -78,6 +79,7 @@ const slaValid: RuleFactory<SlaValidConfig> = (config = {}) => ({
         'sla-valid.share-without-sla',
         `sop:escalation[${share.index}] fires at ${share.at} of the SLA, but the element has no sop:sla: expected sop:sla (e.g. PT2H) on this element.`,
         'sop:sla',
+        { index: share.index, at: share.at ?? '' },
       );
     }
   },

@@ -4,7 +4,13 @@ import { orJoinState, type ReachTables } from './orJoin.js';
 import { COMPLETED_KEY, follow, pathTo, type Crowd, type StateGraph } from './explore.js';
 import { closedCycles } from './scc.js';
 import { expand } from './transitions.js';
+import type { MessageParam, MessageParams } from '@sopflow/engine';
 import type { Finding, FindingKind } from './types.js';
+
+/** A wording of a finding or of a part of one: its id, its values, its English. */
+type Text = { code: string; params: MessageParams; message: string };
+
+const text = (code: string, params: MessageParams, message: string): Text => ({ code, params, message });
 
 const KIND_ORDER: FindingKind[] = ['deadlock', 'improper-completion', 'lack-of-synchronisation', 'livelock', 'dead-activity', 'state-space-bound'];
 const MAX_LISTED = 5;
@@ -15,7 +21,7 @@ class FindingSet {
 
   constructor(private readonly model: Model) {}
 
-  add(kind: FindingKind, element: { id: string; name?: string }, message: string, counterexample: string[], variant = ''): void {
+  add(kind: FindingKind, element: { id: string; name?: string }, wording: Text, counterexample: string[], variant = ''): void {
     const key = `${kind}\u0000${element.id}\u0000${variant}`;
     if (this.byKey.has(key)) return;
     this.byKey.set(key, {
@@ -23,7 +29,9 @@ class FindingSet {
       processId: this.model.processId,
       elementId: element.id,
       ...(element.name ? { elementName: element.name } : {}),
-      message,
+      message: wording.message,
+      code: wording.code,
+      params: wording.params,
       counterexample,
     });
   }
@@ -43,13 +51,36 @@ function listed(items: string[]): string {
   return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
 }
 
+/** `items` as a parameter: the list itself, or its first few and how many more (`soundness.part.more`). */
+function listedParam(items: readonly MessageParam[], english: string[]): MessageParam {
+  if (items.length <= MAX_LISTED) return items;
+  return { code: 'soundness.part.more', params: { items: items.slice(0, MAX_LISTED), more: items.length - MAX_LISTED }, message: listed(english) };
+}
+
 function flowText(model: Model, flow: number): string {
   const def = model.definition.flows[model.flowIds[flow]];
   return `flow ${def.id}${def.name ? ` '${def.name}'` : ''} (from ${describe(model.nodes[model.flowSource[flow]])})`;
 }
 
+/** A sequence flow as a nested message: `flow f1 'yes' (from 'Check' (check))`. */
+function flowRef(model: Model, flow: number): MessageParam {
+  const def = model.definition.flows[model.flowIds[flow]];
+  const from = describe(model.nodes[model.flowSource[flow]]);
+  return def.name
+    ? { code: 'soundness.part.flow-named', params: { flow: def.id, name: def.name, from }, message: flowText(model, flow) }
+    : { code: 'soundness.part.flow', params: { flow: def.id, from }, message: flowText(model, flow) };
+}
+
 function flowsText(model: Model, flows: number[]): string {
   return listed(flows.map((f) => flowText(model, f)));
+}
+
+function flowsParam(model: Model, flows: number[]): MessageParam {
+  return listedParam(flows.map((f) => flowRef(model, f)), flows.map((f) => flowText(model, f)));
+}
+
+function namesParam(items: string[]): MessageParam {
+  return listedParam(items, items);
 }
 
 /**
@@ -70,7 +101,11 @@ export function collectFindings(model: Model, tables: ReachTables, g: StateGraph
     set.add(
       'state-space-bound',
       { id: model.processId, ...(model.definition.name ? { name: model.definition.name } : {}) },
-      `The check stopped after ${maxStates} markings (maxStates): the process has too many concurrent paths to explore completely. Findings so far are reported; dead activities are not, and problems beyond this point may be missed.`,
+      text(
+        'soundness.state-space-bound',
+        { max: maxStates },
+        `The check stopped after ${maxStates} markings (maxStates): the process has too many concurrent paths to explore completely. Findings so far are reported; dead activities are not, and problems beyond this point may be missed.`,
+      ),
       [],
     );
   }
@@ -83,7 +118,11 @@ function uncaughtErrors(model: Model, g: StateGraph, set: FindingSet): void {
     set.add(
       'improper-completion',
       end,
-      `${describe(end)} throws BPMN error '${end.def.event?.errorCode ?? ''}', which no boundary event or event sub-process catches: the engine parks the case there with an incident and it never completes (when the process is run by a call activity, the error goes to the caller instead).`,
+      text(
+        'soundness.improper-completion.uncaught-error',
+        { element: describe(end), errorCode: end.def.event?.errorCode ?? '' },
+        `${describe(end)} throws BPMN error '${end.def.event?.errorCode ?? ''}', which no boundary event or event sub-process catches: the engine parks the case there with an incident and it never completes (when the process is run by a call activity, the error goes to the caller instead).`,
+      ),
       pathTo(g, state),
     );
   }
@@ -122,31 +161,39 @@ function stuckMarkings(model: Model, tables: ReachTables, g: StateGraph, set: Fi
         const end = endReached(model, g, state, node.scope);
         const counterexample = pathTo(g, state);
         if (end) {
-          set.add('improper-completion', end, `${describe(end)} is reached while a token is left behind at ${describe(node)}, which ${why}. The case can never finish.`, counterexample, node.id);
+          const message = `${describe(end)} is reached while a token is left behind at ${describe(node)}, which ${why.message}. The case can never finish.`;
+          set.add('improper-completion', end, text('soundness.improper-completion.token-left', { end: describe(end), element: describe(node), reason: why }, message), counterexample, node.id);
         } else {
-          set.add('deadlock', node, `${describe(node)} ${why}, so the case can never finish.`, counterexample);
+          set.add('deadlock', node, text('soundness.deadlock', { element: describe(node), reason: why }, `${describe(node)} ${why.message}, so the case can never finish.`), counterexample);
         }
       }
     }
   }
 }
 
-/** Why a node holding tokens in a stuck marking cannot move, as a verb phrase. */
-function stuckReason(model: Model, tables: ReachTables, inst: Instance, node: NodeInfo): string {
+/** Why a node holding tokens in a stuck marking cannot move, as a verb phrase (a nested message). */
+function stuckReason(model: Model, tables: ReachTables, inst: Instance, node: NodeInfo): Text {
   const has = (f: number) => inst.tokens.includes(f);
   if (node.role === 'andJoin') {
     const filled = node.incoming.filter(has);
     const empty = node.incoming.filter((f) => !has(f));
-    return `holds a token on ${flowsText(model, filled)} but waits forever for ${flowsText(model, empty)}, which can no longer bring one (a parallel join fires only when every incoming flow has a token)`;
+    return text(
+      'soundness.reason.and-join',
+      { filled: flowsParam(model, filled), waiting: flowsParam(model, empty) },
+      `holds a token on ${flowsText(model, filled)} but waits forever for ${flowsText(model, empty)}, which can no longer bring one (a parallel join fires only when every incoming flow has a token)`,
+    );
   }
   if (node.role === 'orJoin') {
     const st = orJoinState(model, tables, node.index, inst);
     const filled = st.filled.map((k) => node.incoming[k]);
     const empty = st.empty.map((k) => node.incoming[k]);
-    const blocker = st.blocker === undefined ? '' : ` (the token at ${describe(model.nodes[st.blocker])} could still bring one, but it is stuck too)`;
-    return `holds a token on ${flowsText(model, filled)} but waits forever for ${flowsText(model, empty)}${blocker}`;
+    const params = { filled: flowsParam(model, filled), waiting: flowsParam(model, empty) };
+    const english = `holds a token on ${flowsText(model, filled)} but waits forever for ${flowsText(model, empty)}`;
+    if (st.blocker === undefined) return text('soundness.reason.or-join', params, english);
+    const blocker = describe(model.nodes[st.blocker]);
+    return text('soundness.reason.or-join-blocked', { ...params, blocker }, `${english} (the token at ${blocker} could still bring one, but it is stuck too)`);
   }
-  return 'holds a token that nothing can move on';
+  return text('soundness.reason.stuck', {}, 'holds a token that nothing can move on');
 }
 
 function elementOfPlace(model: Model, place: number): NodeInfo {
@@ -156,11 +203,16 @@ function elementOfPlace(model: Model, place: number): NodeInfo {
 function overflows(model: Model, g: StateGraph, set: FindingSet, maxTokensPerPlace: number): void {
   for (const crowd of g.overflow) {
     const node = elementOfPlace(model, crowd.place);
-    const where = crowd.place < model.flowCount ? `on ${flowText(model, crowd.place)} into ${describe(node)}` : `at ${describe(node)}`;
+    const onFlow = crowd.place < model.flowCount;
+    const where = onFlow ? `on ${flowText(model, crowd.place)} into ${describe(node)}` : `at ${describe(node)}`;
     set.add(
       'lack-of-synchronisation',
       node,
-      `Tokens pile up ${where}: more than ${maxTokensPerPlace} at once (unbounded), because a loop or repeated event keeps creating tokens that are never synchronised. The check did not explore past this point.`,
+      text(
+        onFlow ? 'soundness.lack-of-synchronisation.unbounded-flow' : 'soundness.lack-of-synchronisation.unbounded',
+        { element: describe(node), max: maxTokensPerPlace, ...(onFlow ? { flow: flowRef(model, crowd.place) } : {}) },
+        `Tokens pile up ${where}: more than ${maxTokensPerPlace} at once (unbounded), because a loop or repeated event keeps creating tokens that are never synchronised. The check did not explore past this point.`,
+      ),
       pathTo(g, crowd.state),
       'unbounded',
     );
@@ -175,13 +227,22 @@ function crowds(model: Model, g: StateGraph, set: FindingSet): void {
   }
 }
 
-function crowdMessage(model: Model, crowd: Crowd, node: NodeInfo): string {
+function crowdMessage(model: Model, crowd: Crowd, node: NodeInfo): Text {
   if (crowd.place < model.flowCount) {
-    const kind = node.role === 'orJoin' ? 'an inclusive' : 'a parallel';
-    return `${describe(node)} receives a second token on ${flowText(model, crowd.place)} before it fires: the branches reaching ${kind} join are not synchronised, so it may fire too often or wait forever.`;
+    const join = node.role === 'orJoin' ? 'inclusive' : 'parallel';
+    const kind = join === 'inclusive' ? 'an inclusive' : 'a parallel';
+    return text(
+      'soundness.lack-of-synchronisation.join',
+      { element: describe(node), flow: flowRef(model, crowd.place), join },
+      `${describe(node)} receives a second token on ${flowText(model, crowd.place)} before it fires: the branches reaching ${kind} join are not synchronised, so it may fire too often or wait forever.`,
+    );
   }
-  const what = node.role === 'subProcess' ? 'run' : node.role === 'catch' || node.role === 'eventGateway' ? 'wait' : 'be active';
-  return `${describe(node)} can ${what} ${crowd.count === 2 ? 'twice' : `${crowd.count} times`} at once: tokens from parallel branches reach it without being synchronised (for example a parallel split merged by an exclusive gateway), so its work is done more than once.`;
+  const what = node.role === 'subProcess' ? 'run' : node.role === 'catch' || node.role === 'eventGateway' ? 'wait' : 'active';
+  return text(
+    'soundness.lack-of-synchronisation.repeated',
+    { element: describe(node), what, count: crowd.count },
+    `${describe(node)} can ${what === 'active' ? 'be active' : what} ${crowd.count === 2 ? 'twice' : `${crowd.count} times`} at once: tokens from parallel branches reach it without being synchronised (for example a parallel split merged by an exclusive gateway), so its work is done more than once.`,
+  );
 }
 
 function livelocks(model: Model, tables: ReachTables, g: StateGraph, set: FindingSet): void {
@@ -197,7 +258,11 @@ function livelocks(model: Model, tables: ReachTables, g: StateGraph, set: Findin
     set.add(
       'livelock',
       activity,
-      `The cycle through ${listed(nodes.map(describe))} can repeat forever: once the case is in it, no path leads out to an end, so the case can never finish.`,
+      text(
+        'soundness.livelock',
+        { elements: namesParam(nodes.map(describe)) },
+        `The cycle through ${listed(nodes.map(describe))} can repeat forever: once the case is in it, no path leads out to an end, so the case can never finish.`,
+      ),
       [...pathTo(g, entry), ...round.label],
     );
   }
@@ -267,7 +332,8 @@ function deadNodes(model: Model, g: StateGraph, set: FindingSet): void {
     const after = cover(root).map((n) => model.nodes[n].id);
     const node = model.nodes[root];
     const tail = after.length ? ` Nothing after it runs either: ${listed(after)}.` : '';
-    set.add('dead-activity', node, `${deadReason(model, g, node)}${tail}`, []);
+    const reason = deadReason(model, g, node);
+    set.add('dead-activity', node, text(reason.code, { ...reason.params, after: namesParam(after), afterCount: after.length }, `${reason.message}${tail}`), []);
   };
   for (const node of model.nodes) {
     if (dead(node.index) && !predecessors(model, node).some(dead)) report(node.index);
@@ -275,47 +341,53 @@ function deadNodes(model: Model, g: StateGraph, set: FindingSet): void {
   for (const node of model.nodes) if (dead(node.index) && !covered[node.index]) report(node.index);
 }
 
-function deadReason(model: Model, g: StateGraph, node: NodeInfo): string {
+/** Why a node is never entered: `soundness.dead-activity.<variant>` with the values of its wording. */
+function deadReason(model: Model, g: StateGraph, node: NodeInfo): Text {
   const name = describe(node);
   const def = node.def;
+  const dead = (variant: string, params: MessageParams, message: string) => text(`soundness.dead-activity.${variant}`, { element: name, ...params }, message);
   if (node.role === 'boundary') {
     const host = model.nodes[model.nodeIndex.get(def.attachedTo!)!];
     const kind = def.event?.kind;
-    if (host.role === 'auto') return `${name} can never fire: ${describe(host)} completes at once (the engine does not wait on a ${host.def.type}), so nothing waits for this event.`;
-    if (kind === 'error') return `${name} can never fire: no error it catches is thrown while ${describe(host)} runs (errors come from jobs, call activities and error end events inside a sub-process).`;
-    if (kind === 'escalation') return `${name} can never fire: no escalation it catches is thrown while ${describe(host)} runs.`;
-    return `${name} can never fire.`;
+    if (host.role === 'auto') return dead('boundary-auto', { host: describe(host), hostType: host.def.type }, `${name} can never fire: ${describe(host)} completes at once (the engine does not wait on a ${host.def.type}), so nothing waits for this event.`);
+    if (kind === 'error') return dead('boundary-error', { host: describe(host) }, `${name} can never fire: no error it catches is thrown while ${describe(host)} runs (errors come from jobs, call activities and error end events inside a sub-process).`);
+    if (kind === 'escalation') return dead('boundary-escalation', { host: describe(host) }, `${name} can never fire: no escalation it catches is thrown while ${describe(host)} runs.`);
+    return dead('boundary', {}, `${name} can never fire.`);
   }
   if (node.role === 'eventSubProcess' || (def.type === 'startEvent' && node.scope >= 0 && model.nodes[node.scope].role === 'eventSubProcess')) {
     const evsub = node.role === 'eventSubProcess' ? node : model.nodes[node.scope];
     const start = model.nodes[model.scopes.get(evsub.index)?.start ?? -1];
     const kind = start?.def.event?.kind;
-    if (kind === 'error' || kind === 'escalation') return `${describe(evsub)} is never triggered: no ${kind} it catches is thrown in its scope.`;
-    return `${describe(evsub)} is never triggered.`;
+    if (kind === 'error' || kind === 'escalation') return dead('event-sub-process-uncaught', { eventSubProcess: describe(evsub), kind }, `${describe(evsub)} is never triggered: no ${kind} it catches is thrown in its scope.`);
+    return dead('event-sub-process', { eventSubProcess: describe(evsub) }, `${describe(evsub)} is never triggered.`);
   }
-  if (node.incoming.length === 0) return `${name} has no incoming sequence flow, so no token ever reaches it (a case starts at a start event only).`;
+  if (node.incoming.length === 0) return dead('no-incoming', {}, `${name} has no incoming sequence flow, so no token ever reaches it (a case starts at a start event only).`);
   const untaken = node.incoming.filter((f) => !g.taken[f]);
   if (untaken.length < node.incoming.length) {
-    const rule = node.role === 'andJoin' ? 'its incoming flows never all hold a token at the same time' : 'it never gets to fire';
-    return `${name} never fires: tokens reach it, but ${rule}${untaken.length ? ` (${listed(untaken.map((f) => model.flowIds[f]))} never bring one)` : ''}.`;
+    const join = node.role === 'andJoin' ? 'parallel' : 'other';
+    const rule = join === 'parallel' ? 'its incoming flows never all hold a token at the same time' : 'it never gets to fire';
+    const flows = untaken.map((f) => model.flowIds[f]);
+    return dead('never-fires', { join, flows: namesParam(flows), flowCount: flows.length }, `${name} never fires: tokens reach it, but ${rule}${untaken.length ? ` (${listed(flows)} never bring one)` : ''}.`);
   }
   const reasons = untaken.map((f) => {
     const source = model.nodes[model.flowSource[f]];
     const why = xorShadow(model, source, f);
-    return `${describe(source)} never takes flow ${model.flowIds[f]}${why}`;
+    const params = { source: describe(source), flow: model.flowIds[f], ...(why ? { first: why.first } : {}) };
+    const message = `${describe(source)} never takes flow ${model.flowIds[f]}${why ? why.message : ''}`;
+    return text(why ? `soundness.part.never-takes.${why.variant}` : 'soundness.part.never-takes', params, message);
   });
-  return `${name} is never reached: ${reasons.join('; ')}.`;
+  return dead('never-reached', { reasons }, `${name} is never reached: ${reasons.map((r) => r.message).join('; ')}.`);
 }
 
 /** Why an exclusive gateway never takes `flow`: an unconditional flow tested before it always wins. */
-function xorShadow(model: Model, source: NodeInfo, flow: number): string {
-  if (source.role !== 'xor') return '';
+function xorShadow(model: Model, source: NodeInfo, flow: number): { variant: 'shadowed' | 'default-shadowed'; first: string; message: string } | undefined {
+  if (source.role !== 'xor') return undefined;
   const flows = model.definition.flows;
   for (const id of source.def.outgoing) {
     if (id === model.flowIds[flow]) break;
-    if (id !== source.def.default && !flows[id].condition) return ` (flow ${id} comes first and has no condition, so it is always taken)`;
+    if (id !== source.def.default && !flows[id].condition) return { variant: 'shadowed', first: id, message: ` (flow ${id} comes first and has no condition, so it is always taken)` };
   }
   const first = source.def.outgoing.find((id) => id !== source.def.default && !flows[id].condition);
-  if (model.flowIds[flow] === source.def.default && first) return ` (it is the default, but flow ${first} has no condition and is always taken)`;
-  return '';
+  if (model.flowIds[flow] === source.def.default && first) return { variant: 'default-shadowed', first, message: ` (it is the default, but flow ${first} has no condition and is always taken)` };
+  return undefined;
 }

@@ -1,3 +1,5 @@
+import type { MessageParams } from '@sopflow/engine';
+
 /** Limits of one soundness check. */
 export interface SoundnessOptions {
   /** Most markings explored before the check stops with a `state-space-bound` finding. Default 100,000. */
@@ -28,6 +30,10 @@ export interface Finding {
   elementName?: string;
   /** What and why, in one or two sentences a process owner understands. */
   message: string;
+  /** Message id of the wording (`soundness.<kind>` or `soundness.<kind>.<variant>`), for translation. */
+  code: string;
+  /** The values the message is built from (plain data; nested `{ code, params }` for the parts). */
+  params: MessageParams;
   /**
    * The sequence flow ids taken from the start to the marking that shows the problem
    * (shortest such run). A boundary event, an event sub-process start or a non-none process
