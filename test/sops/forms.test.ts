@@ -19,7 +19,7 @@ describe('the approval SOP forms, checked by the engine', () => {
 
     // then
     expect(empty).toBeInstanceOf(FormValidationError);
-    expect(empty.fields).toEqual([{ field: 'reason', label: 'Reason', code: 'required', message: "'Reason' (reason) is required when approved = false.", params: { condition: 'approved = false' } }]);
+    expect(empty.fields).toEqual([{ field: 'reason', label: 'Reason', code: 'required', message: "'Reason' (reason) is required when approved = false.", params: { variant: 'when', condition: 'approved = false' } }]);
     expect(short.fields).toEqual([expect.objectContaining({ field: 'reason', code: 'minLength', params: { minLength: 10, length: 3 } })]);
     expect((await engine.tasks({ instanceId: instance.id, node: 'Task_Countersign' })).items.map((t) => t.id)).toEqual([task.id]);
 

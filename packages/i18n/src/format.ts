@@ -165,7 +165,11 @@ export interface FormatContext {
   lang: string;
   /** Renders a nested message (a parameter that is a {@link MessageRef}). */
   renderRef(ref: MessageRef): string;
-  /** Told of a parameter the template reads but `params` lacks (the placeholder is left as written). */
+  /**
+   * Told of a parameter the template reads but `params` lacks (the
+   * placeholder is left as written). A missing `select` argument is not
+   * reported: it chooses `other`, a message's default wording.
+   */
   onMissing?(name: string): void;
 }
 
@@ -213,7 +217,7 @@ function render(nodes: Node[], params: Params, context: FormatContext, count: nu
     else if (node.kind === 'hash') out += count === undefined ? '#' : renderValue(count, context);
     else {
       if (!(node.name in params) || params[node.name] === undefined) {
-        context.onMissing?.(node.name);
+        if (node.kind !== 'select') context.onMissing?.(node.name);
         if (node.kind === 'arg') {
           out += `{${node.name}}`;
           continue;

@@ -79,7 +79,11 @@ function flatten(definitions: ModdleElement, results: Linted): LintFinding[] {
         message: String(report.message),
         category: report.category,
         ...(typeof report.attribute === 'string' ? { attribute: report.attribute } : {}),
-        ...(typeof report.code === 'string' ? { code: report.code } : builtinMessage(rule, String(report.message)) ?? {}),
+        ...(typeof report.code === 'string'
+          ? { code: report.code }
+          : report.category === 'rule-error'
+            ? { code: 'lint.rule-error', params: { rule, detail: String(report.message) } }
+            : (builtinMessage(rule, String(report.message)) ?? {})),
         ...(report.params && typeof report.params === 'object' ? { params: report.params as MessageParams } : {}),
       });
     }

@@ -82,7 +82,9 @@ describe('lintDefinitions', () => {
     quiet.mockRestore();
 
     // then
-    expect(findings).toEqual([{ id: 'Definitions_1', rule: 'broken/boom', message: 'boom', category: 'rule-error' }]);
+    expect(findings).toEqual([
+      { id: 'Definitions_1', rule: 'broken/boom', message: 'boom', category: 'rule-error', code: 'lint.rule-error', params: { rule: 'broken/boom', detail: 'boom' } },
+    ]);
   });
 
   it('should refuse a config naming an unknown rule', async () => {

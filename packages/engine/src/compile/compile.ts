@@ -260,7 +260,8 @@ class Compiler {
         if (!element.id && !DOCUMENTATION_ONLY.has(type)) {
           // Located at its nearest ancestor with an id, as the parse stage does.
           const message = `A ${type.replace(/^bpmn:/, '')}${element.name ? ` named '${element.name}'` : ''} in '${container.id}' has no id.`;
-          this.problems.push({ severity: 'error', code: 'bpmn.missing-id', message, ...this.where(element, 'id'), ...this.options.locate?.(container.id) });
+          const params = { type: type.replace(/^bpmn:/, ''), container: String(container.id ?? ''), variant: element.name ? 'named' : 'unnamed', name: String(element.name ?? '') };
+          this.problems.push({ severity: 'error', code: 'bpmn.missing-id', message, params, ...this.where(element, 'id'), ...this.options.locate?.(container.id) });
           continue;
         }
         if (type === 'bpmn:SequenceFlow') {

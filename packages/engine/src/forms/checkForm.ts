@@ -112,13 +112,13 @@ export function checkForm(fields: readonly FieldDef[], submitted: Record<string,
     if (field.hiddenWhen && holds(field.hiddenWhen, field, 'hide')) continue;
     const value = valueAt(submitted, field.name);
     if (isEmpty(field, value)) {
-      if (field.required) problem('required', field.checked ? 'must be ticked.' : 'is required.');
-      else if (field.requiredWhen && holds(field.requiredWhen, field, 'requiredWhen')) problem('required', `is required when ${field.requiredWhen.feel}.`, { condition: field.requiredWhen.feel });
+      if (field.required) problem('required', field.checked ? 'must be ticked.' : 'is required.', field.checked ? { variant: 'checked' } : undefined);
+      else if (field.requiredWhen && holds(field.requiredWhen, field, 'requiredWhen')) problem('required', `is required when ${field.requiredWhen.feel}.`, { variant: 'when', condition: field.requiredWhen.feel });
       continue;
     }
     const expected = typeProblem(field, value);
     if (expected) {
-      problem('type', `expects ${expected}, got ${JSON.stringify(value)}.`, { expected });
+      problem('type', `expects ${expected}, got ${JSON.stringify(value)}.`, { expected, type: field.type });
       continue;
     }
     if (field.values && (field.type === 'enum' || field.type === 'list')) {

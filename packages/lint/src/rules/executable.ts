@@ -62,9 +62,10 @@ const executable: RuleFactory<ExecutableConfig> = (config = {}) => ({
       const key = `${id}\u0000${problem.attribute ?? ''}\u0000${message}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      // `prefix`: the element the message is about when it is not the one reported on (an element without an id in the document).
       reportOn(reporter, id, `executable.${problem.code}`, message, problem.attribute, {
         ...problem.params,
-        ...(!found && problem.elementId ? { element: problem.elementId } : {}),
+        prefix: !found && problem.elementId ? `<${problem.elementId}> ` : '',
       });
     }
     return false;
