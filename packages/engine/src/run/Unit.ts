@@ -1,4 +1,4 @@
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { chainEvents, GENESIS_HASH, type HashFn } from '../audit/chain.js';
 import { InvalidStateError, MessageCorrelationError, NotFoundError } from '../errors.js';
 import type { ActivityRecord, AuditDraft, EngineEvent, Effect } from '../machine/effects.js';
@@ -7,6 +7,7 @@ import type { StepAction } from '../machine/createInstanceMachine.js';
 import type { InstanceState, Variables } from '../machine/state.js';
 import { firstDue, nextDue, parseTimer } from '../time/index.js';
 import type { Definitions, Deployed } from './Definitions.js';
+import { pureTransition } from './pureTransition.js';
 import {
   emptyCommit,
   type Commit,
@@ -22,7 +23,8 @@ import {
 /** What a unit of work is asked to do; follow-ups (called instances, signals…) are added as it runs. */
 export type Command =
   | { kind: 'start'; definition: string; input: Omit<StartInput, 'id' | 'at'> & { id?: string } }
-  | { kind: 'event'; instanceId: string; event: InstanceEvent }
+  /** `unlessEnded`: a follow-up that no longer applies to an ended instance (cancelling a called instance that already finished in this unit). */
+  | { kind: 'event'; instanceId: string; event: InstanceEvent; unlessEnded?: boolean }
   | { kind: 'timer'; timer: TimerRow }
   | { kind: 'signal'; name: string; variables: Variables; actor: Actor; except?: string }
   | { kind: 'correlate'; name: string; key?: string | null; variables: Variables; businessKey?: string; actor: Actor }
@@ -103,6 +105,7 @@ export class Unit {
       case 'event': {
         const entry = await this.entry(command.instanceId);
         if (!entry) throw new NotFoundError('instance', command.instanceId);
+        if (command.unlessEnded && entry.record.status !== 'running') return;
         this.step(entry, command.event);
         if (result) result.instanceId = command.instanceId;
         return;
@@ -139,6 +142,7 @@ export class Unit {
       parent: { instance: parent, exec: effect.exec },
       depth: effect.depth,
       ...(effect.businessKey !== undefined ? { businessKey: effect.businessKey } : {}),
+      ...(effect.sensitive ? { sensitive: effect.sensitive } : {}),
     });
   }
 
@@ -150,7 +154,7 @@ export class Unit {
     }
     const startInput: StartInput = { ...input, id, at: this.deps.now };
     const idle = idleSnapshot(deployed);
-    const [next, actions] = transition(deployed.machine, idle, { type: 'instance.start', input: startInput });
+    const [next, actions] = pureTransition(deployed.machine, idle, { type: 'instance.start', input: startInput });
     const state = next.context as InstanceState;
     const entry: Entry = {
       deployed,
@@ -187,9 +191,11 @@ export class Unit {
         status: entry.record.status,
       });
     }
+    // News from a child whose call activity ended in this same unit (a boundary or an interrupting event sub-process cancelled it): nothing to do.
+    if ((event.type === 'child.complete' || event.type === 'child.error' || event.type === 'child.escalation' || event.type === 'child.cancelled') && entry.record.state.execs[event.exec]?.kind !== 'call') return;
     const machine = entry.deployed.machine;
     const snapshot = machine.resolveState({ value: 'running', context: entry.record.state });
-    const [next, actions] = transition(machine, snapshot, event);
+    const [next, actions] = pureTransition(machine, snapshot, event);
     const params = stepParams(actions);
     if (!params) return;
     this.applyStep(entry, next.context as InstanceState, params);
@@ -318,7 +324,7 @@ export class Unit {
       },
       this.deps.hash,
       this.deps.salt,
-      entry.deployed.record.definition.sensitive.length > 0,
+      entry.deployed.record.definition.sensitive.length > 0 || !!state.sensitive?.length,
     );
     for (const event of chained) this.commit.audit.push(event);
     const last = chained[chained.length - 1];
@@ -378,17 +384,18 @@ export class Unit {
         this.queue.push({ kind: 'call', parent: entry.record.id, effect });
         return;
       case 'call.cancel':
-        this.queue.push({ kind: 'event', instanceId: effect.child, event: { type: 'cancel', at: now, actor: { id: 'system' }, reason: 'the calling activity was cancelled' } });
+        this.queue.push({ kind: 'event', instanceId: effect.child, event: { type: 'cancel', at: now, actor: { id: 'system' }, reason: 'the calling activity was cancelled' }, unlessEnded: true });
         return;
       case 'parent.notify': {
         const { instance, exec } = effect.parent;
+        const sensitive = effect.sensitive ? { sensitive: effect.sensitive } : {};
         const event: InstanceEvent =
           effect.outcome === 'complete'
-            ? { type: 'child.complete', at: now, exec, variables: effect.variables ?? {} }
+            ? { type: 'child.complete', at: now, exec, variables: effect.variables ?? {}, ...sensitive }
             : effect.outcome === 'error'
-              ? { type: 'child.error', at: now, exec, code: effect.code!, ...(effect.message ? { message: effect.message } : {}), variables: effect.variables ?? {} }
+              ? { type: 'child.error', at: now, exec, code: effect.code!, ...(effect.message ? { message: effect.message } : {}), variables: effect.variables ?? {}, ...sensitive }
               : effect.outcome === 'escalation'
-                ? { type: 'child.escalation', at: now, exec, code: effect.code!, variables: effect.variables ?? {} }
+                ? { type: 'child.escalation', at: now, exec, code: effect.code!, variables: effect.variables ?? {}, ...sensitive }
                 : { type: 'child.cancelled', at: now, exec };
         this.queue.push({ kind: 'event', instanceId: instance, event });
         return;
