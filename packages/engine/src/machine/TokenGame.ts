@@ -136,6 +136,8 @@ export class TokenGame {
       ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
       ...(input.parent ? { parent: input.parent } : {}),
     };
+    const inherited = (input.sensitive ?? []).filter((name) => !def.sensitive.includes(name));
+    if (inherited.length) state.sensitive = [...new Set(inherited)];
     const game = new TokenGame(env, state, input.at);
     game.actor = { id: input.actor };
     game.begin(input);
@@ -223,10 +225,13 @@ export class TokenGame {
       case 'job.error':
         return this.onJobError(event.jobId, event.code, event.message, event.variables ?? {});
       case 'child.complete':
+        this.markSensitive(event.sensitive ?? []);
         return this.onChildComplete(event.exec, event.variables);
       case 'child.error':
+        this.markSensitive(event.sensitive ?? []);
         return this.onChildError(event.exec, event.code, event.message, event.variables ?? {});
       case 'child.escalation':
+        this.markSensitive(event.sensitive ?? []);
         return this.onChildEscalation(event.exec, event.code, event.variables ?? {});
       case 'child.cancelled':
         return this.onChildCancelled(event.exec, event.message);
@@ -381,11 +386,40 @@ export class TokenGame {
 
   /** Sensitive variables never reach the audit trail in clear (hashing happens in the runtime). */
   private redact(vars: Variables): Variables {
-    const sensitive = this.rt.definition.sensitive;
-    if (!sensitive.length) return vars;
+    if (!this.rt.definition.sensitive.length && !this.s.sensitive?.length) return vars;
     const out: Variables = {};
-    for (const [k, v] of Object.entries(vars)) out[k] = sensitive.includes(k) ? { $sensitive: v } : v;
+    for (const [k, v] of Object.entries(vars)) out[k] = this.isSensitive(k) ? { $sensitive: v } : v;
     return out;
+  }
+
+  /** The `sensitive` field of a notice to the caller: values coming back stay redacted there. */
+  private sensitiveForParent(): { sensitive?: string[] } {
+    const names = this.sensitiveNames();
+    return names.length ? { sensitive: names } : {};
+  }
+
+  /** Whether a variable name is redacted: declared by this process, or carried in (see {@link InstanceState.sensitive}). */
+  private isSensitive(name: string): boolean {
+    return this.rt.definition.sensitive.includes(name) || (this.s.sensitive?.includes(name) ?? false);
+  }
+
+  /** Every name this instance redacts: what a called instance or the caller is told. */
+  private sensitiveNames(): string[] {
+    return [...this.rt.definition.sensitive, ...(this.s.sensitive ?? [])];
+  }
+
+  /** Adds names to the instance's redacted set (not already declared by the process). */
+  private markSensitive(names: Iterable<string>): void {
+    for (const name of names) {
+      if (this.isSensitive(name)) continue;
+      (this.s.sensitive ??= []).push(name);
+    }
+  }
+
+  /** Whether a mapping's value is computed from a sensitive variable (then its target is sensitive too). */
+  private readsSensitive(expr: Expr): boolean {
+    if (!this.rt.definition.sensitive.length && !this.s.sensitive?.length) return false;
+    return this.rt.feel(expr).variables.some((name) => this.isSensitive(name));
   }
 
   // ================================================================ variables
@@ -437,13 +471,12 @@ export class TokenGame {
     }
     if (changes.length) {
       this.ctxCache.clear();
-      const sensitive = this.rt.definition.sensitive;
       this.record(
         'variables.changed',
         undefined,
         {
           changes: changes.map((c) =>
-            sensitive.includes(c.name)
+            this.isSensitive(c.name)
               ? { name: c.name, scope: c.scope, value: { $sensitive: c.value }, ...('previous' in c ? { previous: { $sensitive: c.previous } } : {}) }
               : c,
           ),
@@ -504,7 +537,7 @@ export class TokenGame {
     this.record('instance.completed', undefined, { durationMs: this.now - this.s.startedAt });
     this.emit('instance.completed', undefined, { variables: root.vars });
     if (this.s.parent) {
-      this.effects.push({ type: 'parent.notify', parent: this.s.parent, outcome: 'complete', variables: clone(root.vars) });
+      this.effects.push({ type: 'parent.notify', parent: this.s.parent, outcome: 'complete', variables: clone(root.vars), ...this.sensitiveForParent() });
     }
   }
 
@@ -1056,6 +1089,8 @@ export class TokenGame {
     if (mappings.length === 0 || mappings.some((m) => m.target === '*')) variables = clone(this.context(scope));
     else variables = {};
     for (const m of mappings) if (m.target !== '*') variables[m.target] = this.evaluate(m.source, scope);
+    // The called process redacts what this one holds sensitive, and inputs computed from it under other names.
+    const sensitive = [...this.sensitiveNames(), ...mappings.filter((m) => m.target !== '*' && this.readsSensitive(m.source)).map((m) => m.target)];
     exec.call = `${this.s.id}.c${this.s.seq.toString(36)}`;
     this.effects.push({
       type: 'call.start',
@@ -1065,6 +1100,7 @@ export class TokenGame {
       exec: exec.id,
       depth: this.s.depth + 1,
       ...(this.s.businessKey !== undefined ? { businessKey: this.s.businessKey } : {}),
+      ...(sensitive.length ? { sensitive: [...new Set(sensitive)] } : {}),
     });
     this.record('call.started', node, { child: exec.call, processId });
   }
@@ -1204,6 +1240,7 @@ export class TokenGame {
       mapped = {};
       for (const m of node.outputs) if (m.target !== '*') mapped[m.target] = this.evaluate(m.source, local, result);
       if (node.outputs.some((m) => m.target === '*')) mapped = { ...result, ...mapped };
+      this.markSensitive(node.outputs.filter((m) => m.target !== '*' && this.readsSensitive(m.source)).map((m) => m.target));
     }
     const bodyOutcome = exec.body ? this.bodyOutcome(exec, { ...result, ...mapped }) : undefined;
     // Phase 2 — apply.
@@ -1610,7 +1647,7 @@ export class TokenGame {
     }
     if (this.s.parent) {
       this.record('escalation.propagated', node, { code });
-      this.effects.push({ type: 'parent.notify', parent: this.s.parent, outcome: 'escalation', code, variables: vars });
+      this.effects.push({ type: 'parent.notify', parent: this.s.parent, outcome: 'escalation', code, variables: vars, ...this.sensitiveForParent() });
       return 'continues';
     }
     this.record('escalation.uncaught', node, { code });
@@ -1727,7 +1764,7 @@ export class TokenGame {
     this.s.status = 'completed';
     this.s.endedAt = this.now;
     this.record('instance.completed', undefined, { error: notify.code });
-    this.effects.push({ type: 'parent.notify', parent: this.s.parent!, ...notify });
+    this.effects.push({ type: 'parent.notify', parent: this.s.parent!, ...notify, ...this.sensitiveForParent() });
   }
 
   // ---------------------------------------------------------------- incidents

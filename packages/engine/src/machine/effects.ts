@@ -139,7 +139,8 @@ export type Effect =
   | { type: 'timer.cancel'; timerId: string }
   | { type: 'sub.open'; sub: SubscriptionRow }
   | { type: 'sub.close'; subId: string }
-  | { type: 'call.start'; child: string; processId: string; variables: Variables; businessKey?: string; exec: string; depth: number }
+  /** `sensitive`: names the called instance must redact (the caller's, and inputs computed from them). */
+  | { type: 'call.start'; child: string; processId: string; variables: Variables; businessKey?: string; exec: string; depth: number; sensitive?: string[] }
   | { type: 'call.cancel'; child: string }
   | {
       type: 'parent.notify';
@@ -148,6 +149,8 @@ export type Effect =
       variables?: Variables;
       code?: string;
       message?: string;
+      /** Names the child holds sensitive: the caller redacts them from what comes back. */
+      sensitive?: string[];
     }
   | { type: 'signal.broadcast'; name: string; variables: Variables }
   | { type: 'history'; record: ActivityRecord }

@@ -17,6 +17,8 @@ export interface StartInput {
   /** Set for a called instance. */
   parent?: { instance: string; exec: string };
   depth?: number;
+  /** Names the caller holds sensitive: a called instance redacts them too. */
+  sensitive?: string[];
 }
 
 export interface Actor {
@@ -44,9 +46,9 @@ export type InstanceEvent =
   | { type: 'job.complete'; at: number; jobId: string; variables?: Variables }
   | { type: 'job.fail'; at: number; jobId: string; error: string; retries?: number; retryAt?: number }
   | { type: 'job.error'; at: number; jobId: string; code: string; message?: string; variables?: Variables }
-  | { type: 'child.complete'; at: number; exec: string; variables: Variables }
-  | { type: 'child.error'; at: number; exec: string; code: string; message?: string; variables?: Variables }
-  | { type: 'child.escalation'; at: number; exec: string; code: string; variables?: Variables }
+  | { type: 'child.complete'; at: number; exec: string; variables: Variables; sensitive?: string[] }
+  | { type: 'child.error'; at: number; exec: string; code: string; message?: string; variables?: Variables; sensitive?: string[] }
+  | { type: 'child.escalation'; at: number; exec: string; code: string; variables?: Variables; sensitive?: string[] }
   | { type: 'child.cancelled'; at: number; exec: string; message?: string }
   | { type: 'incident.resolve'; at: number; actor: Actor; incidentId: string; variables?: Variables }
   | { type: 'variables.set'; at: number; actor: Actor; variables: Variables }

@@ -186,4 +186,10 @@ export interface InstanceState {
   sla?: SlaState;
   /** Activity entries per node, for re-open counts. */
   visits?: Record<string, number>;
+  /**
+   * Sensitive variable names beyond the definition's `sop:sensitive`: those a
+   * caller passed down, those a called instance sent back, and mapping
+   * targets computed from a sensitive value. Redacted like the declared ones.
+   */
+  sensitive?: string[];
 }
