@@ -63,8 +63,8 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
         : format === 'csv'
           ? reportToCsv(report)
           : format === 'html'
-            ? reportToHtml(report, { generatedAt: Date.now() })
-            : formatReportTable(report);
+            ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone })
+            : formatReportTable(report, { timeZone: zone });
     const out = values.out ?? (format === 'html' ? 'report.html' : undefined);
     if (out) {
       const path = resolve(io.cwd, out);

@@ -5,6 +5,7 @@
  */
 
 import { UTF8_BOM } from '../audit/export.js';
+import { formatDateTime } from '../time/dateTime.js';
 import type { CycleStats, Kpi, Report } from './report.js';
 
 /** `1 h 30 min`, `2 d 4 h`, `45 s`: a duration for people. */
@@ -68,10 +69,30 @@ function pad(text: string, to: number, right = false): string {
   return right ? fill + text : text + fill;
 }
 
-/** The report as aligned text tables: processes, nodes, departments. */
-export function formatReportTable(report: Report): string {
+/** Display options of the report formats. */
+export interface ReportFormatOptions {
+  /** IANA zone the period is shown in (`2026-11-01 00:00 – 2026-12-01 00:00 (Asia/Shanghai)`); without it, ISO instants in UTC. */
+  timeZone?: string;
+}
+
+/** The report's period `[from, to)` for people: in `timeZone` when given, to the minute (or the day), else ISO in UTC. */
+function periodText(report: Report, timeZone: string | undefined, dateOnly: boolean): string {
+  const at = (ms: number) =>
+    timeZone === undefined
+      ? dateOnly
+        ? new Date(ms).toISOString().slice(0, 10)
+        : new Date(ms).toISOString()
+      : formatDateTime(ms, timeZone)
+          .slice(0, dateOnly ? 10 : 16)
+          .replace('T', ' ');
+  const { from, to } = report.query;
+  return `${from !== undefined ? at(from) : 'the beginning'} – ${to !== undefined ? at(to) : 'now'}${timeZone !== undefined && (from !== undefined || to !== undefined) ? ` (${timeZone})` : ''}`;
+}
+
+/** The report as aligned text tables: processes, nodes, departments. Pure. */
+export function formatReportTable(report: Report, options: ReportFormatOptions = {}): string {
   const out: string[] = [];
-  const period = `${report.query.from !== undefined ? new Date(report.query.from).toISOString() : 'the beginning'} – ${report.query.to !== undefined ? new Date(report.query.to).toISOString() : 'now'}`;
+  const period = periodText(report, options.timeZone, false);
   out.push(`KPI report${report.query.processId ? ` for ${report.query.processId}` : ''}, ${period}`);
   for (const scope of ['process', 'node', 'department'] as const) {
     const list = rows(report).filter((r) => r.scope === scope);
@@ -181,9 +202,9 @@ function table(report: Report, scope: 'node' | 'department'): string {
  * from elsewhere): cycle-time distribution per step, SLA compliance and
  * overdue steps per department, and the tables. Every text is escaped.
  */
-export function reportToHtml(report: Report, options: { title?: string; generatedAt?: number } = {}): string {
+export function reportToHtml(report: Report, options: ReportFormatOptions & { title?: string; generatedAt?: number } = {}): string {
   const title = options.title ?? `KPI report${report.query.processId ? ` — ${report.query.processId}` : ''}`;
-  const period = `${report.query.from !== undefined ? new Date(report.query.from).toISOString().slice(0, 10) : 'the beginning'} – ${report.query.to !== undefined ? new Date(report.query.to).toISOString().slice(0, 10) : 'now'}`;
+  const period = periodText(report, options.timeZone, true);
   const processes = report.processes
     .map(
       (p) =>

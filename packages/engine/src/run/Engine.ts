@@ -646,8 +646,9 @@ export class Engine {
       return this.store.queryAudit(query);
     },
     /**
-     * Verifies the hash chain of one instance (or every instance): finds any
-     * edited, deleted, reordered or truncated event and names the first.
+     * Verifies the hash chain of one instance (or every instance, and every
+     * process's deployment chain `process:<id>`): finds any edited, deleted,
+     * reordered or truncated event and names the first.
      */
     verify: async (instanceId?: string, options: { by?: By } = {}): Promise<{ ok: boolean; checked: number; problems: VerifyProblem[] }> => {
       await this.allowAudit(options.by, instanceId !== undefined ? { instanceId } : {});
@@ -667,7 +668,24 @@ export class Engine {
         const problem = verifyChain(await this.store.auditTrail(id), this.hash, last);
         if (problem) problems.push(problem);
       }
-      return { ok: problems.length === 0, checked: ids.length, problems };
+      let checked = ids.length;
+      if (instanceId === undefined) {
+        // Deployment chains: one deployment.created per stored version; no record holds their last hash, so a cut is seen by the count.
+        const versions = new Map<string, number>();
+        for (const d of await this.store.listDeployments()) versions.set(d.processId, (versions.get(d.processId) ?? 0) + 1);
+        for (const [processId, count] of [...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          const chainId = `process:${processId}`;
+          const events = await this.store.auditTrail(chainId);
+          const problem =
+            verifyChain(events, this.hash) ??
+            (events.length !== count
+              ? { instanceId: chainId, seq: Math.min(events.length + 1, count), kind: 'truncated' as const, message: `${count} versions are deployed but ${events.length} deployment events are stored: the trail was truncated after #${events.length}.` }
+              : undefined);
+          if (problem) problems.push(problem);
+          checked++;
+        }
+      }
+      return { ok: problems.length === 0, checked, problems };
     },
   };
 
