@@ -190,7 +190,7 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     await completeTask('Task_InvestigateAndResolve');
     await who('wu', 'support-agents');
     await completeTask('Task_CustomerFollowUp', async () => {
-      await page.locator('#task-form-field-satisfied').selectOption('true');
+      await page.locator('#task-form-formjs').getByLabel('Yes').check();
       await shot('run-follow-up-form');
     });
     await page.locator('#feed li.notice[data-type="instance.completed"]').waitFor();
@@ -211,6 +211,74 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     expect(await page.locator('#kpi-departments tr', { hasText: 'support-agents' }).locator('td').last().textContent()).toBe('1');
     await shot('monitor-report', 'workbench-report.png');
     expect(errors).toEqual([]);
+  });
+
+  it("should refuse the approval's countersign without a written reason in the browser, show the engine's refusal on the field, and complete it with one", { timeout: 120_000 }, async () => {
+    // given: an urgent approval waiting for the finance head's countersign, the task open in the Run view
+    const api = async (path: string, body?: unknown) => {
+      const reply = await fetch(`${server.origin}/api/workbench/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(reply.ok, await reply.clone().text()).toBe(true);
+      return reply.json();
+    };
+    const { id } = await api('instances', { processId: 'cross-department-approval', businessKey: 'AP-7', variables: { goal: 'Robots', deadline: '2027-03-31', amount: 120000, departments: ['finance'], urgent: true, applicant: 'chen' } });
+    const countersigns = async () => (await api('tasks?groups=finance-heads')).tasks.filter((t: { instanceId: string }) => t.instanceId === id);
+    expect(await countersigns()).toHaveLength(1);
+    await page.goto(url('run.html'));
+    await who('fang', 'finance-heads');
+    await page.locator('#inbox li.task[data-node="Task_Countersign"] strong').click();
+    const form = page.locator('#task-form-formjs');
+    await form.getByLabel('No').waitFor();
+    const reason = form.locator('textarea');
+    expect(await reason.count(), 'the reason shows only when rejecting').toBe(0);
+
+    // when: rejecting without a reason
+    await form.getByLabel('No').check();
+    await reason.waitFor();
+    await page.locator('#task-complete').click();
+
+    // then: form-js refuses it on the reason field, nothing is sent, the task stays open
+    await page.locator('#status.error', { hasText: 'Not sent' }).waitFor();
+    expect(await form.locator('.fjs-form-field-error').textContent()).toContain('Field is required.');
+    await shot('run-countersign-reason-required', 'forms-workbench-refused.png');
+
+    // when: a reason too short to say anything
+    await reason.fill('no');
+    await page.locator('#task-complete').click();
+
+    // then
+    await form.locator('.fjs-form-field-error', { hasText: 'minimum length of 10' }).waitFor();
+    expect(await countersigns()).toHaveLength(1);
+
+    // when: the submission reaches the engine without its reason (as a stale page or another client could send it)
+    await reason.fill('The budget is not approved this quarter.');
+    await page.route('**/api/workbench/tasks/*/complete', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}');
+      delete body.variables.reason;
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    await page.locator('#task-complete').click();
+
+    // then: the engine's refusal is shown on the field, and the task is still open (asked through the API)
+    await page.locator('#status.error', { hasText: "variables.reason" }).waitFor();
+    await form.locator('.fjs-form-field-error', { hasText: 'is required when approved = false' }).waitFor();
+    expect(await countersigns()).toHaveLength(1);
+    await page.unroute('**/api/workbench/tasks/*/complete');
+
+    // when: sent with its reason
+    await page.locator('#task-complete').click();
+
+    // then: completed with the reason, and the case goes back to the applicant to revise
+    await page.locator('#status', { hasText: 'Completed “Countersign”' }).waitFor();
+    expect(await countersigns()).toEqual([]);
+    const detail = await api(`instances/${encodeURIComponent(id)}`);
+    const completed = detail.audit.find((e: { type: string }) => e.type === 'task.completed');
+    expect(completed.data.variables).toEqual({ approved: false, reason: 'The budget is not approved this quarter.' });
+    expect(errors.filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([]);
+    errors.length = 0;
   });
 
   it("should simulate the order SOP to its end in the modeler, the parcel's delivery sent as a message", async () => {

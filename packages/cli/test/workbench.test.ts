@@ -241,6 +241,15 @@ describe('workbench API', () => {
       fields: [{ field: 'reason', code: 'required' }],
     });
     expect(review.fields.map((f) => f.name)).toEqual(['decision']);
+    expect((countersign as { form?: unknown }).form).toEqual({
+      source: 'sop:field',
+      schema: expect.objectContaining({
+        components: [
+          expect.objectContaining({ key: 'approved', type: 'radio', validate: { required: true } }),
+          expect.objectContaining({ key: 'reason', type: 'textarea', validate: { required: true, minLength: 10 }, conditional: { hide: '=not(approved = false)' } }),
+        ],
+      }),
+    });
   });
 
   it('should refuse a body that is not JSON and a query parameter out of range', async () => {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, FieldDef } from '@sopflow/engine';
-import { HttpError } from '../src/server/http.js';
+import { FormValidationError, type EngineEvent, type FieldDef } from '@sopflow/engine';
 import { describeEvent } from '../src/workbench/describeEvent.js';
-import { checkForm } from '../src/workbench/forms.js';
+import { checkStartForm, formRefusal, formView } from '../src/workbench/forms.js';
 import { startFields } from '../src/workbench/startFields.js';
 
 const approval = readFileSync(new URL('../../../examples/cross-department-approval/cross-department-approval.bpmn', import.meta.url), 'utf8');
@@ -12,7 +11,10 @@ function refusal(run: () => void): { status: number; field: unknown; message: st
   try {
     run();
   } catch (error) {
-    if (error instanceof HttpError) return { status: error.status, field: error.details.field, message: error.message };
+    if (error instanceof FormValidationError) {
+      const http = formRefusal(error);
+      return { status: http.status, field: http.details.field, message: http.message };
+    }
     throw error;
   }
   throw new Error('expected a refusal');
@@ -25,11 +27,12 @@ describe('workbench forms (server side)', () => {
     { name: 'code', type: 'string', pattern: '[A-Z]{2}-\\d+' },
     { name: 'departments', type: 'list' },
   ];
+  const check = (variables: Record<string, unknown>) => () => checkStartForm('p', 'start', fields, variables);
 
-  it('should accept a complete form and a text field given another JSON value', () => {
+  it("should accept a complete message start form, with the engine's check", () => {
     // when
-    const checking = () => checkForm(fields, { approved: false, reason: 'The budget is not approved.', code: 'SO-12', departments: ['it'] });
-    const listAsText = () => checkForm([{ name: 'departments', type: 'string', required: true }], { departments: ['finance', 'it'] });
+    const checking = check({ approved: false, reason: 'The budget is not approved.', code: 'SO-12', departments: ['it'] });
+    const listAsText = () => checkStartForm('p', 'start', [{ name: 'departments', type: 'string', required: true }], { departments: ['finance', 'it'] });
 
     // then
     expect(checking).not.toThrow();
@@ -37,26 +40,35 @@ describe('workbench forms (server side)', () => {
   });
 
   it.each([
-    [{}, 'variables.approved', "Field 'variables.approved': approved (Approve) is required."],
-    [{ approved: 'yes' }, 'variables.approved', 'Field \'variables.approved\': approved (Approve): expected true or false, got "yes".'],
-    [{ approved: false }, 'variables.reason', "Field 'variables.reason': reason (Reason) is required when approved = false."],
-    [{ approved: false, reason: 'nope' }, 'variables.reason', 'Field \'variables.reason\': reason (Reason): expected at least 10 characters, got "nope".'],
-    [{ approved: true, code: 'so-1' }, 'variables.code', 'Field \'variables.code\': code: expected text matching [A-Z]{2}-\\d+, got "so-1".'],
-    [{ approved: true, departments: 'it' }, 'variables.departments', 'Field \'variables.departments\': departments: expected a list, got "it".'],
+    [{}, 'variables.approved', "Field 'variables.approved': 'Approve' (approved) is required."],
+    [{ approved: 'yes' }, 'variables.approved', 'Field \'variables.approved\': \'Approve\' (approved) expects true or false, got "yes".'],
+    [{ approved: false }, 'variables.reason', "Field 'variables.reason': 'Reason' (reason) is required when approved = false."],
+    [{ approved: false, reason: 'nope' }, 'variables.reason', "Field 'variables.reason': 'Reason' (reason) needs at least 10 characters, got 4."],
+    [{ approved: true, code: 'so-1' }, 'variables.code', "Field 'variables.code': 'code' must match [A-Z]{2}-\\d+."],
+    [{ approved: true, departments: 'it' }, 'variables.departments', 'Field \'variables.departments\': \'departments\' expects a list, got "it".'],
   ])('should refuse %j naming %s', (variables, field, message) => {
     // when
-    const refused = refusal(() => checkForm(fields, variables));
+    const refused = refusal(check(variables));
 
     // then
     expect(refused).toEqual({ status: 400, field, message });
   });
 
-  it('should take the case variables into account for required-when', () => {
+  it('should give a view the form-js schema of the fields, or the diagram\'s own', () => {
     // when
-    const refused = refusal(() => checkForm([{ name: 'note', type: 'text', requiredWhen: { feel: 'severity = "urgent"' } }], {}, { severity: 'urgent' }));
+    const generated = formView({ source: 'sop:field' }, fields);
+    const own = formView({ source: 'sop:form', schema: { components: [] } }, []);
 
     // then
-    expect(refused.field).toBe('variables.note');
+    expect(generated?.source).toBe('sop:field');
+    expect(generated?.schema.components.map((c) => [c.key, c.type])).toEqual([
+      ['approved', 'radio'],
+      ['reason', 'textarea'],
+      ['code', 'textfield'],
+      ['departments', 'textfield'],
+    ]);
+    expect(own).toEqual({ source: 'sop:form', schema: { components: [] } });
+    expect(formView(undefined, [])).toBeUndefined();
   });
 
   it("should read the approval's start form from its XML", async () => {

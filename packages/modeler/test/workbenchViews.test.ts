@@ -1,63 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent } from '@sopflow/engine';
-import { checkFields, FormError, readFieldValue } from '../src/workbench/forms.js';
+import { formSchemaOfFields, type AuditEvent, type FieldDef, type FormSchema } from '@sopflow/engine';
+import { errorsOfProblems, variablesOfForm } from '../src/workbench/formData.js';
 import { auditDetail, heatLevel, parseRoute } from '../src/workbench/monitor/format.js';
 import { splitGroups, taskOwners } from '../src/workbench/run/RunPage.js';
 import { engineNow, speedText } from '../src/workbench/shell.js';
-import type { FormField } from '../src/workbench/types.js';
-
-const countersign: FormField[] = [
-  { name: 'approved', label: 'Approve', type: 'boolean', required: true },
-  { name: 'reason', label: 'Reason', type: 'text', requiredWhen: 'approved = false', minLength: 10 },
-];
 
 describe('workbench forms', () => {
-  it.each<[FormField['type'], string, unknown]>([
-    ['number', ' 120000 ', 120000],
-    ['boolean', 'true', true],
-    ['boolean', 'false', false],
-    ['list', 'finance, it ,', ['finance', 'it']],
-    ['date', '2027-03-31', '2027-03-31'],
-    ['enum', 'approve', 'approve'],
-    ['string', '  C-1 ', 'C-1'],
-    ['text', 'two\nlines', 'two\nlines'],
-    ['string', '   ', undefined],
-  ])('should read a %s field typed as %j', (type, raw, expected) => {
+  const fields: FieldDef[] = [
+    { name: 'approved', label: 'Approve', type: 'boolean', required: true },
+    { name: 'reason', label: 'Reason', type: 'text', requiredWhen: { feel: 'approved = false' }, minLength: 10 },
+    { name: 'departments', label: 'Departments', type: 'list' },
+  ];
+  const schema = formSchemaOfFields(fields);
+
+  it('should send the answers over the other variables, empty ones left out and a comma-separated list split', () => {
     // when
-    const value = readFieldValue({ name: 'f', type }, raw);
+    const variables = variablesOfForm(schema, { approved: false, reason: '', departments: ' finance, it ,' }, { reason: 'from the box', amount: 1 });
 
     // then
-    expect(value).toEqual(expected);
+    expect(variables).toEqual({ approved: false, reason: 'from the box', departments: ['finance', 'it'], amount: 1 });
   });
 
-  it('should refuse a number that is not one, naming the field', () => {
+  it("should lay the fields of a group's path under that object", () => {
+    // given
+    const grouped: FormSchema = { components: [{ type: 'group', path: 'address', components: [{ type: 'textfield', key: 'postcode', id: 'pc' }] }] };
+
     // when
-    const reading = () => readFieldValue({ name: 'amount', label: 'Amount', type: 'number' }, '12k');
+    const variables = variablesOfForm(grouped, { address: { postcode: '200000' } }, { address: { city: 'Shanghai' } });
+    const { errors, elsewhere } = errorsOfProblems(grouped, [
+      { field: 'address.postcode', code: 'pattern', message: 'bad postcode' },
+      { field: 'user', code: 'required', message: 'who?' },
+    ]);
 
     // then
-    expect(reading).toThrow(new FormError('amount', "Amount: '12k' is not a number."));
+    expect(variables).toEqual({ address: { city: 'Shanghai', postcode: '200000' } });
+    expect(errors).toEqual({ pc: ['bad postcode'] });
+    expect(elsewhere.map((p) => p.field)).toEqual(['user']);
   });
 
-  it('should require a reason only when the countersign is a rejection, and a long enough one', () => {
+  it("should put the engine's refusal of the rejection's reason on the reason field", () => {
     // when
-    const approved = () => checkFields(countersign, { approved: true });
-    const rejectedSilently = () => checkFields(countersign, { approved: false });
-    const rejectedBriefly = () => checkFields(countersign, { approved: false, reason: 'no' });
-    const missing = () => checkFields(countersign, {});
+    const { errors, elsewhere } = errorsOfProblems(schema, [{ field: 'reason', code: 'required', message: "'Reason' (reason) is required when approved = false." }]);
 
     // then
-    expect(approved).not.toThrow();
-    expect(rejectedSilently).toThrow('Reason is required when approved = false.');
-    expect(rejectedBriefly).toThrow('Reason: at least 10 characters.');
-    expect(missing).toThrow('Approve is required.');
-  });
-
-  it('should refuse a choice that is not offered', () => {
-    // when
-    const checking = () => checkFields([{ name: 'decision', type: 'enum', values: ['approve', 'reject'] }], { decision: 'maybe' });
-
-    // then
-    expect(checking).toThrow('decision: one of approve, reject.');
+    expect(errors).toEqual({ Field_reason: ["'Reason' (reason) is required when approved = false."] });
+    expect(elsewhere).toEqual([]);
   });
 });
 

@@ -1,49 +1,26 @@
 /**
- * The forms of start events and user tasks: which fields a view shows, a
- * refusal of the engine's form check as a 400 naming the field, and the
- * workbench's own check for the one form the engine does not check (a
- * message start event's `<sop:field>`s, read from the XML).
+ * The forms of start events and user tasks as the views get them — the
+ * form-js schema to render (the diagram's own, or the one of its
+ * `<sop:field>`s) with the engine's field rules — and the engine's
+ * refusal of a form as a 400 naming the fields. The rules and the check
+ * are the engine's (`checkForm`, `formSchemaOfFields`); the workbench runs
+ * the check itself only for a message start event's fields, which the
+ * engine does not compile.
  */
-import { compileFeel, type Expr, type FieldDef, type FormValidationError } from '@sopflow/engine';
+import { checkForm, compileFeel, formSchemaOfFields, FormValidationError, type FieldDef, type FormDef, type FormSchema, type Variables } from '@sopflow/engine';
 import { HttpError } from '../server/http.js';
-import { badField, type Json } from './input.js';
 
-/** A field as the views get it: conditions as FEEL text, bounds given as FEEL left to the server. */
-export interface FormField {
-  name: string;
-  label?: string;
-  type: FieldDef['type'];
-  required?: boolean;
-  /** FEEL condition (without `=`) under which the field is required. */
-  requiredWhen?: string;
-  /** FEEL condition under which the field is hidden (and not required). */
-  hiddenWhen?: string;
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  min?: number;
-  max?: number;
-  values?: string[];
+/** A form as the views get it: where it comes from and the form-js schema to render. */
+export interface FormView {
+  source: FormDef['source'];
+  schema: FormSchema;
 }
 
-const number = (value: number | Expr | undefined) => (typeof value === 'number' ? value : undefined);
-
-/** Fields for a view: plain JSON, FEEL conditions as text. Pure. */
-export function toFormFields(fields: readonly FieldDef[]): FormField[] {
-  return fields.map((f) => {
-    const bounds = { minLength: number(f.minLength), maxLength: number(f.maxLength), min: number(f.min), max: number(f.max) };
-    return {
-      name: f.name,
-      type: f.type,
-      ...(f.label ? { label: f.label } : {}),
-      ...(f.required ? { required: true } : {}),
-      ...(f.requiredWhen ? { requiredWhen: f.requiredWhen.feel } : {}),
-      ...(f.hiddenWhen ? { hiddenWhen: f.hiddenWhen.feel } : {}),
-      ...(f.pattern ? { pattern: f.pattern } : {}),
-      ...Object.fromEntries(Object.entries(bounds).filter(([, v]) => v !== undefined)),
-      ...(f.values ? { values: f.values } : {}),
-    };
-  });
+/** The form-js schema a view renders for a node: its own, else the one of its fields; undefined without a form. Pure. */
+export function formView(form: FormDef | undefined, fields: readonly FieldDef[]): FormView | undefined {
+  if (form?.schema) return { source: form.source, schema: form.schema as FormSchema };
+  if (fields.length) return { source: 'sop:field', schema: formSchemaOfFields(fields) };
+  return undefined;
 }
 
 /** The engine's refusal of a form as a 400 naming the first field in error (`variables.<name>`), with every field in `fields`. Pure. */
@@ -54,67 +31,12 @@ export function formRefusal(error: FormValidationError): HttpError {
   return new HttpError(400, 'invalid-field', `Field '${field}': ${first?.message ?? error.message}${rest}`, { field, fields: error.fields });
 }
 
-function isEmpty(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-}
-
-function describe(field: FieldDef): string {
-  return `variables.${field.name}`;
-}
-
-function label(field: FieldDef): string {
-  return field.label ? ` (${field.label})` : '';
-}
-
-/** Whether `requiredWhen` holds for these variables; an expression that cannot be evaluated counts as false. */
-function requiredNow(field: FieldDef, context: Json): boolean {
-  if (field.required) return true;
-  if (!field.requiredWhen) return false;
-  try {
-    return compileFeel(field.requiredWhen.feel).evaluate(context) === true;
-  } catch {
-    return false;
-  }
-}
-
-function checkType(field: FieldDef, value: unknown): string | undefined {
-  switch (field.type) {
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected a number';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'expected true or false';
-    case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(value) && Number.isFinite(Date.parse(value)) ? undefined : 'expected a date such as 2026-12-31';
-    case 'enum':
-      return field.values?.includes(String(value)) ? undefined : `expected one of ${(field.values ?? []).join(', ')}`;
-    case 'list':
-      return Array.isArray(value) ? undefined : 'expected a list';
-    default:
-      // Text fields: a non-string JSON value is passed on as given, so a diagram that declares a list as text still runs.
-      if (typeof value !== 'string') return undefined;
-      if (typeof field.minLength === 'number' && value.trim().length < field.minLength) return `expected at least ${field.minLength} characters`;
-      if (field.pattern !== undefined && !new RegExp(`^(?:${field.pattern})$`).test(value)) return `expected text matching ${field.pattern}`;
-      return undefined;
-  }
-}
-
 /**
- * Checks variables against `<sop:field>`s the engine does not check (a
- * message start event's). `context` is what `requiredWhen` conditions see
- * besides the variables. Pure apart from evaluating FEEL.
- * @throws HttpError 400 `invalid-field` naming the first field in error (`variables.<name>`)
+ * Checks a message start's variables against its `<sop:field>`s with the
+ * engine's check (conditions see the variables).
+ * @throws FormValidationError with every field in error
  */
-export function checkForm(fields: readonly FieldDef[], variables: Json, context: Json = {}): void {
-  const scope = { ...context, ...variables };
-  for (const field of fields) {
-    const value = variables[field.name];
-    if (isEmpty(value)) {
-      if (requiredNow(field, scope)) {
-        throw badField(describe(field), `${field.name}${label(field)} is required${field.required ? '' : ` when ${field.requiredWhen!.feel}`}.`);
-      }
-      continue;
-    }
-    const problem = checkType(field, value);
-    if (problem) throw badField(describe(field), `${field.name}${label(field)}: ${problem}, got ${JSON.stringify(value)}.`);
-  }
+export function checkStartForm(processId: string, node: string, fields: readonly FieldDef[], variables: Variables): void {
+  const problems = checkForm(fields, variables, (expr) => compileFeel(expr.feel).evaluate(variables));
+  if (problems.length) throw new FormValidationError(`Starting process '${processId}'`, problems, { processId, node });
 }

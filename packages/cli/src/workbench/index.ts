@@ -7,7 +7,7 @@ export { Workbench, deployNotice, folderCalendars, jobTypes, shortTime, type Dep
 export { workbenchRoutes, type TaskView } from './routes.js';
 export { EventFeed, FEED_SIZE, type FeedItem } from './EventFeed.js';
 export { describeEvent, recipients, type Notice } from './describeEvent.js';
-export { checkForm, formRefusal, toFormFields, type FormField } from './forms.js';
+export { checkStartForm, formRefusal, formView, type FormView } from './forms.js';
 export { fieldOf, startFields } from './startFields.js';
 export { caseCounts, caseDetail, catchNames, heatMap, processSummaries, startsOf, type CaseCounts, type CaseDetail, type HeatMap, type ProcessSummary, type StartInfo } from './monitor.js';
 export { latestEventTime, MAX_SPEED, workbenchClock } from './clock.js';

@@ -5,7 +5,7 @@
  * and the verification of its hash chain.
  */
 import { NotFoundError, type AuditEvent, type FieldDef, type InstanceView, type NodeDef, type ProcessDefinition, type TaskRow } from '@sopflow/engine';
-import { toFormFields, type FormField } from './forms.js';
+import { formView, type FormView } from './forms.js';
 import type { Workbench } from './Workbench.js';
 
 /** A way to start a case of a process. */
@@ -15,8 +15,10 @@ export interface StartInfo {
   kind: 'none' | 'message';
   /** Message start: the message to correlate (its key becomes the business key). */
   message?: string;
-  /** The start event's `<sop:field>`s; empty: the view offers plain JSON. */
-  fields: FormField[];
+  /** The start event's field rules (the engine's); empty: the view offers plain JSON. */
+  fields: FieldDef[];
+  /** The form to render, when the start event has one. */
+  form?: FormView;
 }
 
 /** Case counts of a process (every version). */
@@ -50,6 +52,11 @@ const PAGE = 500;
 
 const CATCHING = new Set<NodeDef['type']>(['startEvent', 'intermediateCatchEvent', 'boundaryEvent', 'receiveTask']);
 
+const formOf = (node: NodeDef, fields: readonly FieldDef[]) => {
+  const form = formView(node.form, fields);
+  return form ? { form } : {};
+};
+
 /** The none and message start events of a process, with their forms (`fieldsOf`: default the compiled fields). Pure. */
 export function startsOf(definition: ProcessDefinition, fieldsOf: (node: string) => readonly FieldDef[] = (node) => definition.nodes[node]?.fields ?? []): StartInfo[] {
   const scope = definition.scopes[definition.id];
@@ -59,7 +66,8 @@ export function startsOf(definition: ProcessDefinition, fieldsOf: (node: string)
     ...(node.name ? { name: node.name } : {}),
     kind,
     ...(kind === 'message' ? { message: node.event!.messageName! } : {}),
-    fields: toFormFields(fieldsOf(node.id)),
+    fields: [...fieldsOf(node.id)],
+    ...formOf(node, fieldsOf(node.id)),
   });
   if (scope.noneStart) starts.push(info(definition.nodes[scope.noneStart], 'none'));
   for (const id of scope.triggeredStarts) {

@@ -14,20 +14,24 @@ import {
   NotFoundError,
   SopflowError,
   TaskNotAssignableError,
+  type FieldDef,
   type InstanceStatus,
   type TaskRow,
   type Variables,
 } from '@sopflow/engine';
 import { HttpError, sendJson, sendText } from '../server/http.js';
 import type { RequestContext, Route } from '../server/routes.js';
-import { checkForm, formRefusal, toFormFields, type FormField } from './forms.js';
+import { checkStartForm, formRefusal, formView, type FormView } from './forms.js';
 import { badField, decodeSegment, groupsOf, instantParam, optionalString, readJson, requiredString, variablesOf } from './input.js';
 import { caseDetail, heatMap, processSummaries, startsOf } from './monitor.js';
 import type { Workbench } from './Workbench.js';
 
 /** A task as the inbox shows it: the row, its form and its process's name. */
 export interface TaskView extends TaskRow {
-  fields: FormField[];
+  /** The engine's rules of the task's form. */
+  fields: FieldDef[];
+  /** The form to render, when the task has one. */
+  form?: FormView;
   processName?: string;
 }
 
@@ -128,7 +132,7 @@ export function workbenchRoutes(workbench: Workbench): Route[] {
       throw badField('startNode', `'${startNode}' is not a none or message start event of '${processId}' (${starts.map((s) => s.node).join(', ') || 'none'}).`);
     }
     // The engine checks the forms it compiled (none start events); a message start's fields only the workbench knows.
-    if (!deployment.definition.nodes[start.node]?.form) checkForm(await workbench.formFields(deployment, start.node), variables);
+    if (!deployment.definition.nodes[start.node]?.form) checkStartForm(processId, start.node, await workbench.formFields(deployment, start.node), variables);
     let id: string;
     if (start.kind === 'message') {
       const { started } = await engine.correlate(start.message!, { key: businessKey ?? null, variables, by });
@@ -158,7 +162,9 @@ export function workbenchRoutes(workbench: Workbench): Route[] {
 
   const taskView = async (task: TaskRow): Promise<TaskView> => {
     const deployment = await definitionOf(task.definition);
-    return { ...task, fields: toFormFields(await workbench.formFields(deployment, task.node)), ...(deployment.name ? { processName: deployment.name } : {}) };
+    const fields = await workbench.formFields(deployment, task.node);
+    const form = formView(deployment.definition.nodes[task.node]?.form, fields);
+    return { ...task, fields, ...(form ? { form } : {}), ...(deployment.name ? { processName: deployment.name } : {}) };
   };
 
   const inbox = async ({ res, url }: RequestContext) => {

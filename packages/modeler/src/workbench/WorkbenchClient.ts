@@ -3,8 +3,22 @@
  * carries the token from the page URL; refusals become {@link ApiError}s
  * with the server's message (which names the field in error).
  */
+import type { FieldProblem } from '@sopflow/engine';
 import { ApiError } from '../api/ApiClient.js';
 import type { CaseDetail, CaseSummary, DeployedFile, FeedItem, HeatMap, ProcessSummary, Report, Status, TaskView } from './types.js';
+
+/** The engine refused a form: every field in error, for the form to show on its fields. */
+export class FormRefusedError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly fields: FieldProblem[],
+  ) {
+    super(status, code, message);
+    this.name = 'FormRefusedError';
+  }
+}
 
 /** Calls `/api/workbench/…` with the token. */
 export class WorkbenchClient {
@@ -36,13 +50,15 @@ export class WorkbenchClient {
       credentials: 'omit',
     });
     if (response.ok) return response;
-    let reply: { error?: string; message?: string } = {};
+    let reply: { error?: string; message?: string; fields?: FieldProblem[] } = {};
     try {
       reply = await response.json();
     } catch {
       // not JSON: keep the status
     }
-    throw new ApiError(response.status, reply.error ?? 'error', reply.message ?? `${method} ${path}: ${response.status} ${response.statusText}`);
+    const message = reply.message ?? `${method} ${path}: ${response.status} ${response.statusText}`;
+    if (Array.isArray(reply.fields)) throw new FormRefusedError(response.status, reply.error ?? 'error', message, reply.fields);
+    throw new ApiError(response.status, reply.error ?? 'error', message);
   }
 
   private async json<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -2,24 +2,12 @@
  * What the workbench's API sends (see packages/cli/src/workbench and
  * docs/workbench.md): the views' view of it. Types only.
  */
-import type { AuditEvent, InstanceView, Report, TaskRow } from '@sopflow/engine';
+import type { AuditEvent, FieldDef, FormSchema, InstanceView, Report, TaskRow } from '@sopflow/engine';
 
-/** A `<sop:field>` of a start event or task form. */
-export interface FormField {
-  name: string;
-  label?: string;
-  type: 'string' | 'text' | 'number' | 'boolean' | 'date' | 'time' | 'datetime' | 'enum' | 'list';
-  required?: boolean;
-  /** FEEL condition under which the field is required. */
-  requiredWhen?: string;
-  /** FEEL condition under which the field is hidden (and not required). */
-  hiddenWhen?: string;
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  min?: number;
-  max?: number;
-  values?: string[];
+/** A start or task form as the server sends it: where it comes from and the form-js schema to render. */
+export interface FormView {
+  source: 'sop:form' | 'zeebe:userTaskForm' | 'sop:field';
+  schema: FormSchema;
 }
 
 export interface StartInfo {
@@ -27,7 +15,9 @@ export interface StartInfo {
   name?: string;
   kind: 'none' | 'message';
   message?: string;
-  fields: FormField[];
+  /** The engine's rules of the start form. */
+  fields: FieldDef[];
+  form?: FormView;
 }
 
 export interface ProcessSummary {
@@ -55,7 +45,9 @@ export interface Status {
 }
 
 export interface TaskView extends TaskRow {
-  fields: FormField[];
+  /** The engine's rules of the task's form. */
+  fields: FieldDef[];
+  form?: FormView;
   processName?: string;
 }
 

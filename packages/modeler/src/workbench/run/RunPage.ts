@@ -11,7 +11,7 @@ import { FieldsForm, FormError } from '../forms.js';
 import { debounce, followFeed } from '../live.js';
 import type { Shell } from '../shell.js';
 import type { FeedItem, ProcessSummary, TaskView } from '../types.js';
-import type { WorkbenchClient } from '../WorkbenchClient.js';
+import { FormRefusedError, type WorkbenchClient } from '../WorkbenchClient.js';
 
 const WHO_KEY = 'sopflow.workbench.who';
 
@@ -237,7 +237,8 @@ export class RunPage {
     els.startEventRow.hidden = (process?.starts.length ?? 0) < 2;
     const { start } = this.currentStart();
     els.startKeyLabel.textContent = start?.kind === 'message' ? `Correlation key of '${start.message}' (becomes the business key)` : 'Business key (optional)';
-    this.startForm = new FieldsForm(start?.fields ?? [], 'start-form');
+    this.startForm?.destroy();
+    this.startForm = new FieldsForm(start?.form, 'start-form');
     replaceChildren(els.startFields, this.startForm.element);
   }
 
@@ -275,7 +276,8 @@ export class RunPage {
       this.renderInbox();
       return;
     }
-    this.taskForm = new FieldsForm(task.fields, 'task-form');
+    this.taskForm?.destroy();
+    this.taskForm = new FieldsForm(task.form, 'task-form');
     replaceChildren(
       form,
       h('h3', { attrs: { id: 'task-form-title' } }, `Complete “${task.name ?? task.node}”`),
@@ -302,21 +304,32 @@ export class RunPage {
     await this.act(async () => {
       const who = this.who();
       if (!who.user) throw new FormError('user', 'Type your user id under “Who you are” first: the engine checks who completes a task.');
-      const variables = this.taskForm!.values();
-      await this.client.completeTask(task.id, { user: who.user, groups: who.groups, variables });
+      const variables = await this.taskForm!.values();
+      await this.refusedOn(this.taskForm!, () => this.client.completeTask(task.id, { user: who.user!, groups: who.groups, variables }));
       this.selectTask(undefined);
       return `Completed “${task.name ?? task.node}” as ${who.user}.`;
     });
+  }
+
+  /** Runs a call that sends a form; the engine's refusal of its fields is shown on them (and rethrown for the status line). */
+  private async refusedOn<T>(form: FieldsForm, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof FormRefusedError) form.showProblems(error.fields);
+      throw error;
+    }
   }
 
   private async startCase(): Promise<void> {
     await this.act(async () => {
       const { process, start } = this.currentStart();
       if (!process || !start) throw new FormError('process', 'No process to start: deploy a diagram first.');
-      const variables = this.startForm!.values();
+      const variables = await this.startForm!.values();
       const key = this.els.startKey.value.trim();
-      const { id } = await this.client.startCase({ processId: process.id, startNode: start.node, variables, ...(key ? { businessKey: key } : {}), ...(this.who().user ? { user: this.who().user } : {}) });
-      this.startForm!.clear();
+      const form = this.startForm!;
+      const { id } = await this.refusedOn(form, () => this.client.startCase({ processId: process.id, startNode: start.node, variables, ...(key ? { businessKey: key } : {}), ...(this.who().user ? { user: this.who().user } : {}) }));
+      form.clear();
       this.els.startKey.value = '';
       return `Started case ${key || id} of ${process.name ?? process.id}.`;
     });
