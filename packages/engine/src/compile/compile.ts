@@ -1056,12 +1056,38 @@ class Compiler {
       if (target === undefined) this.error(element, 'sla.rule', `${where} with action="${action}" needs a target (group:<id> or user:<id>).`, where, { variant: 'no-target', rule: where, action });
       else if (typeof target === 'string' && !target.split(',').every((t) => /^(group|user):\S+$/.test(t.trim()))) {
         this.error(element, 'sla.rule', `${where} target '${target}' must be a comma list of group:<id> / user:<id>.`, where, { variant: 'target', rule: where, target });
+      } else if (typeof target !== 'string' && refusedLiteralTarget(target.feel)) {
+        // A FEEL string (or list of strings) is known at deploy: check it as a literal target.
+        this.error(element, 'sla.rule', `${where} target '=${target.feel}' must give group:<id> / user:<id> entries.`, where, { variant: 'target', rule: where, target: `=${target.feel}` });
       } else rule.target = target;
     }
     const message = plainAttr(r, 'message');
     if (message) rule.message = message;
     return rule;
   }
+}
+
+/**
+ * The entries of a FEEL target that is only string literals (`"user:ann"`,
+ * `["group:a", "user:b"]`), split on commas as at run time; `undefined` when
+ * the expression computes anything. Pure.
+ */
+function literalTargets(feel: string): string[] | undefined {
+  const text = feel.trim();
+  const string = /^"([^"\\]*)"$/;
+  const one = string.exec(text);
+  if (one) return one[1].split(',').map((t) => t.trim()).filter(Boolean);
+  const list = /^\[(.*)\]$/s.exec(text);
+  if (!list) return undefined;
+  const items = list[1].trim() === '' ? [] : list[1].split(',').map((item) => string.exec(item.trim()));
+  if (items.some((item) => !item)) return undefined;
+  return items.map((item) => item![1]);
+}
+
+/** Whether a FEEL target known at deploy (see {@link literalTargets}) names nobody or holds an entry without `group:`/`user:`. Pure. */
+function refusedLiteralTarget(feel: string): boolean {
+  const targets = literalTargets(feel);
+  return targets !== undefined && (targets.length === 0 || targets.some((t) => !/^(group|user):\S+$/.test(t.trim())));
 }
 
 /** True for tasks, sub-processes and call activities. */

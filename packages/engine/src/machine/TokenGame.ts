@@ -1941,6 +1941,8 @@ export class TokenGame {
       return;
     }
     const rule = rules[index];
+    // When this firing was due (before an `every` rule moves the timer on): with the event's time, how late it fired.
+    const scheduledAt = timer.due;
     const limit = rule.times ?? (rule.every ? Infinity : 1);
     if (rule.every && timer.fired < limit) {
       const calendar = timer.calendar ? this.env.calendar(timer.calendar) : undefined;
@@ -1954,6 +1956,7 @@ export class TokenGame {
       rule: index,
       action: rule.action,
       firing: timer.fired,
+      scheduledAt,
       ...(sla?.due !== undefined ? { due: sla.due } : {}),
       ...(sla?.department ? { department: sla.department } : {}),
       ...(rule.message ? { message: rule.message } : {}),
@@ -1974,7 +1977,18 @@ export class TokenGame {
         return;
       }
       case 'reassign': {
-        const targets = toList(this.valueOf(rule.target, scope));
+        const value = this.valueOf(rule.target, scope);
+        const targets = toList(value);
+        const bad = targets.filter((t) => !/^(user|group):\S+$/.test(t));
+        if (!targets.length || bad.length) {
+          // A target that names nobody, or an id without its kind: refuse rather than leave the task with no one.
+          const owner = node ? describeNode(node) : `process '${this.rt.definition.id}'`;
+          const why = targets.length ? `${bad.map((t) => `'${t}'`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not group:<id> or user:<id>` : 'it names nobody';
+          const message = `SLA rule sop:escalation[${index + 1}] (reassign) of ${owner}: target gave ${JSON.stringify(value ?? null)}; ${why}. The task's assignment was left as it was.`;
+          this.record('sla.reassign', node, { ...base, targets, refused: message, ...taskInfo });
+          this.raiseIncident('assignment', timer.node, message, undefined, null);
+          return;
+        }
         this.record('sla.reassign', node, { ...base, targets });
         if (exec?.task) {
           const users = targets.filter((t) => t.startsWith('user:')).map((t) => t.slice(5));
