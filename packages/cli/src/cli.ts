@@ -2,7 +2,9 @@ import { SopflowError } from '@sopflow/engine';
 import { auditCommand, AUDIT_HELP } from './commands/audit.js';
 import { reportCommand, REPORT_HELP } from './commands/report.js';
 import { testCommand, TEST_HELP } from './commands/test.js';
+import { takeLanguage } from './i18n.js';
 import { CliError, EXIT, type Io } from './io.js';
+import type { Language } from '@sopflow/i18n';
 
 import { VERSION } from './version.js';
 import { validateCommand, VALIDATE_HELP } from './commands/validate.js';
@@ -11,13 +13,16 @@ import { startCommand, START_HELP } from './commands/start.js';
 
 export { VERSION };
 
-const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
+/** A command; one that speaks two languages is run with the language of its human output (`--lang`, `SOPFLOW_LANG`). */
+type Command = { help: string; summary: string } & ({ run: (args: string[], io: Io) => Promise<number> } | { runIn: (args: string[], io: Io, lang: Language) => Promise<number> });
+
+const COMMANDS: Record<string, Command> = {
   start: { run: startCommand, help: START_HELP, summary: 'the workbench: model, run and monitor SOPs in the browser on a local store' },
   modeler: { run: modelerCommand, help: MODELER_HELP, summary: 'draw, check and simulate SOP diagrams in the browser (local server)' },
-  validate: { run: validateCommand, help: VALIDATE_HELP, summary: 'lint and soundness-check diagrams (stylish, json, junit, sarif, github)' },
-  test: { run: testCommand, help: TEST_HELP, summary: 'run scenario files against their diagrams under virtual time' },
-  report: { run: reportCommand, help: REPORT_HELP, summary: 'KPI report (table, json, csv, html)' },
-  audit: { run: auditCommand, help: AUDIT_HELP, summary: 'verify or export the audit trail (jsonl, csv, xes)' },
+  validate: { runIn: validateCommand, help: VALIDATE_HELP, summary: 'lint and soundness-check diagrams (stylish, json, junit, sarif, github)' },
+  test: { runIn: testCommand, help: TEST_HELP, summary: 'run scenario files against their diagrams under virtual time' },
+  report: { runIn: reportCommand, help: REPORT_HELP, summary: 'KPI report (table, json, csv, html)' },
+  audit: { runIn: auditCommand, help: AUDIT_HELP, summary: 'verify or export the audit trail (jsonl, csv, xes)' },
 };
 
 function usage(): string {
@@ -31,6 +36,8 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 sopflow <command> --help shows a command's options.
+validate, test, report and audit print in English unless --lang zh-CN (or
+SOPFLOW_LANG=zh-CN) asks for Simplified Chinese; see docs/i18n.md.
 `;
 }
 
@@ -55,7 +62,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   try {
-    return await command.run(args, io);
+    if ('run' in command) return await command.run(args, io);
+    const chosen = takeLanguage(args, io.env);
+    return await command.runIn(chosen.args, io, chosen.lang);
   } catch (error) {
     if (error instanceof CliError) {
       io.stderr(`sopflow ${name}: ${error.message}\n`);

@@ -4,6 +4,7 @@
  * and durations. Pure and browser-safe. See docs/i18n.md.
  */
 export { CATALOGS, PROBLEM_MESSAGE_IDS, UI_MESSAGE_IDS, type Catalog, type MessageId } from './catalogs/index.js';
+export { split, type Pair } from './catalogs/define.js';
 export { formatTemplate, parseTemplate, placeholders, renderValue, TemplateSyntaxError, type FormatContext, type MessageRef, type Params, type ParamValue } from './format.js';
 export {
   chooseLanguage,

@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Language } from '@sopflow/i18n';
+import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { openStore } from '../openStore.js';
 
@@ -13,11 +15,14 @@ Usage: sopflow audit verify [--store URL] [--instance ID]
   verify   checks every hash chain (or one instance's); exit 1 names the first
            edited, missing, reordered or truncated event of each broken chain
   export   jsonl (default) and csv: audit events; xes: the activity log for
-           process-mining tools (IEEE 1849)
+           process-mining tools (IEEE 1849); csv is UTF-8 with a byte order mark
+  --lang   en (default) or zh-CN: the language of verify's output (default:
+           SOPFLOW_LANG); exports are data and do not change
 `;
 
 /** `sopflow audit verify|export`. */
-export async function auditCommand(args: string[], io: Io): Promise<number> {
+export async function auditCommand(args: string[], io: Io, lang: Language = 'en'): Promise<number> {
+  const t = cliTranslator(lang);
   const [sub, ...rest] = args;
   if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
     io.stdout(AUDIT_HELP);
@@ -42,8 +47,12 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   try {
     if (sub === 'verify') {
       const result = await engine.audit.verify(values.instance);
-      for (const p of result.problems) io.stdout(`✗ ${p.instanceId} #${p.seq} ${p.kind}: ${p.message}\n`);
-      io.stdout(result.ok ? `✓ ${result.checked} audit chain(s) verified\n` : `${result.problems.length} of ${result.checked} chain(s) broken\n`);
+      for (const p of result.problems) {
+        // English keeps the engine's own wording (with the event types); Chinese says the same per kind.
+        const why = lang === 'en' ? p.message : t.t(`cli.audit.why.${p.kind}`, { seq: String(p.seq) });
+        io.stdout(`${t.t('cli.audit.problem', { instance: p.instanceId, seq: String(p.seq), kind: t.t(`cli.audit.kind.${p.kind}`), message: why })}\n`);
+      }
+      io.stdout(`${result.ok ? t.t('cli.audit.verified', { count: String(result.checked) }) : t.t('cli.audit.broken', { broken: String(result.problems.length), count: String(result.checked) })}\n`);
       return result.ok ? EXIT.ok : EXIT.problems;
     }
     const format = values.format!;
@@ -60,7 +69,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
       const file = createWriteStream(path);
       for await (const chunk of chunks) if (!file.write(chunk)) await new Promise<void>((r) => file.once('drain', () => r()));
       await new Promise<void>((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done())));
-      io.stderr(`Wrote ${path}\n`);
+      io.stderr(`${t.t('cli.wrote', { path })}\n`);
     } else {
       for await (const chunk of chunks) io.stdout(chunk);
     }

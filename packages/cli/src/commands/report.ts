@@ -2,6 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReportTable, parseDateTime, reportToCsv, reportToHtml, type ReportQuery } from '@sopflow/engine';
+import type { Language } from '@sopflow/i18n';
+import { reportTableIn } from '../format/reportTable.js';
+import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { openStore } from '../openStore.js';
 
@@ -16,10 +19,12 @@ Usage: sopflow report [--store URL] [--process ID] [--from DATE] [--to DATE]
   --tz       zone for dates without an offset (default UTC)
   --format   table (default), json, csv (UTF-8 with BOM), html (a page with charts)
   --out      write to a file instead of standard output (html: default report.html)
+  --lang     en (default) or zh-CN: the language of the table (headings,
+             durations, dates; default: SOPFLOW_LANG); json, csv and html stay English
 `;
 
 /** `sopflow report`: per process, node and department — cycle times, SLA compliance, reminders, escalations, re-opens, overdue steps. */
-export async function reportCommand(args: string[], io: Io): Promise<number> {
+export async function reportCommand(args: string[], io: Io, lang: Language = 'en'): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -65,13 +70,14 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
           : format === 'html'
             ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone })
             : formatReportTable(report, { timeZone: zone });
+    const shown = format === 'table' && lang !== 'en' ? reportTableIn(report, cliTranslator(lang), zone) : text;
     const out = values.out ?? (format === 'html' ? 'report.html' : undefined);
     if (out) {
       const path = resolve(io.cwd, out);
-      await writeFile(path, text);
-      io.stderr(`Wrote ${path}\n`);
+      await writeFile(path, shown);
+      io.stderr(`${cliTranslator(lang).t('cli.wrote', { path })}\n`);
     } else {
-      io.stdout(text);
+      io.stdout(shown);
     }
     return EXIT.ok;
   } finally {

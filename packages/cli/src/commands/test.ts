@@ -3,6 +3,8 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandFiles } from '../expandFiles.js';
 import { junitXml } from '../format/junit.js';
+import type { Language } from '@sopflow/i18n';
+import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { loadScenario, ScenarioFileError } from '../scenario/loadScenario.js';
 import { runScenario, type ScenarioResult } from '../scenario/runScenario.js';
@@ -14,13 +16,16 @@ Usage: sopflow test [files or globs…] [--format stylish|junit] [--out FILE]
   files      scenario files (default: **/*.scenario.yaml under the current folder)
   --format   stylish (default) or junit (for CI test reports)
   --out      write the report to a file (junit) — the summary still goes to stdout
+  --lang     en (default) or zh-CN: the language of stylish output and the
+             summary (default: SOPFLOW_LANG); junit stays English
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 a scenario file is invalid or unreadable.
 Schema: schemas/scenario.schema.json in @sopflow/cli.
 `;
 
 /** `sopflow test`: scenario tests of SOP diagrams under virtual time. */
-export async function testCommand(args: string[], io: Io): Promise<number> {
+export async function testCommand(args: string[], io: Io, lang: Language = 'en'): Promise<number> {
+  const t = cliTranslator(lang);
   const { values, positionals } = parseArgs({
     args,
     options: { format: { type: 'string', default: 'stylish' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -43,7 +48,13 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
       const result = await runScenario({ ...loaded, file: shown });
       results.push(result);
       if (values.format === 'stylish') {
-        io.stdout(result.passed ? `✓ ${shown}  ${result.name} (${result.steps} steps, ${result.durationMs} ms)\n` : `✗ ${shown}  ${result.name}\n    step ${result.failure!.step}${result.failure!.line ? ` (line ${result.failure!.line})` : ''}: ${result.failure!.message}\n`);
+        // Numbers as written (no digit grouping), as before the CLI spoke two languages.
+        const failure = result.failure;
+        io.stdout(
+          result.passed
+            ? `${t.t('cli.test.passed', { file: shown, name: result.name, steps: String(result.steps), ms: String(result.durationMs) })}\n`
+            : `${t.t('cli.test.failed', { file: shown, name: result.name })}\n    ${t.t('cli.test.step', { step: String(failure!.step), line: failure!.line ? String(failure!.line) : 'none' })}: ${failure!.message}\n`,
+        );
       }
     } catch (error) {
       if (!(error instanceof ScenarioFileError)) throw error;
@@ -66,7 +77,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     if (values.out) await writeFile(resolve(io.cwd, values.out), xml);
     else io.stdout(xml);
   }
-  const summary = `Scenarios: ${results.length - failed} passed, ${failed} failed, ${results.length} total\n`;
+  const summary = `${t.t('cli.test.summary', { passed: String(results.length - failed), failed: String(failed), total: String(results.length) })}\n`;
   if (values.format === 'junit' && !values.out) io.stderr(summary);
   else io.stdout(summary);
   if (invalid) return EXIT.usage;

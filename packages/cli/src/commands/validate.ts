@@ -6,6 +6,8 @@ import { parseCalendarFile, SopflowError } from '@sopflow/engine';
 import { DEFAULT_CONFIG, type LintConfig } from 'bpmnlint-plugin-sopflow';
 import { VERSION } from '../version.js';
 import { expandFiles } from '../expandFiles.js';
+import type { Language } from '@sopflow/i18n';
+import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { github, json, junit, sarif, stylish, type FileResult } from '../validate/formats.js';
 import { validateFile } from '../validate/validateFile.js';
@@ -23,6 +25,8 @@ Usage: sopflow validate <files, folders or globs…> [options]
   --external N   a message name that comes from outside (repeatable)
   --no-soundness skip the state-space exploration
   --max-states N bound of the soundness exploration (default 100000)
+  --lang L       en (default) or zh-CN: the language of stylish output and of
+                 the translation json and sarif add (default: SOPFLOW_LANG)
 
 Exit codes: 0 no errors, 1 problems at error level, 2 usage or I/O errors.
 `;
@@ -52,7 +56,8 @@ async function loadConfig(path: string | undefined, cwd: string): Promise<LintCo
 }
 
 /** `sopflow validate`: lint with bpmnlint and sopflow's rules, check soundness, report for people and CI. */
-export async function validateCommand(args: string[], io: Io): Promise<number> {
+export async function validateCommand(args: string[], io: Io, lang: Language = 'en'): Promise<number> {
+  const t = cliTranslator(lang);
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -116,10 +121,10 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
     }
     results.push({ file: shown, problems });
   }
-  const text = format === 'json' ? json(results) : format === 'junit' ? junit(results) : format === 'sarif' ? sarif(results, VERSION) : format === 'github' ? github(results) : stylish(results);
+  const text = format === 'json' ? json(results, t) : format === 'junit' ? junit(results) : format === 'sarif' ? sarif(results, VERSION, t) : format === 'github' ? github(results) : stylish(results, t);
   if (values.out) {
     await writeFile(resolve(io.cwd, values.out), text);
-    io.stderr(stylish(results).split('\n').filter(Boolean).at(-1) + '\n');
+    io.stderr(stylish(results, t).split('\n').filter(Boolean).at(-1) + '\n');
   } else {
     io.stdout(text);
   }

@@ -1,8 +1,15 @@
 /**
  * `sopflow validate` output formats: stylish (people), json, junit (CI test
  * reports), sarif (code scanning), github (workflow annotations). Pure.
+ *
+ * Only stylish speaks the chosen language. The machine formats keep the
+ * stable `code` and the English `message`; json and sarif add the message
+ * in the chosen language beside it (`translation`) when it is not English.
  */
+import { problemRef, type Params } from '@sopflow/i18n';
 import { junitXml } from '../format/junit.js';
+import { cliTranslator, displayWidth, padTo } from '../i18n.js';
+import type { Translator } from '@sopflow/i18n';
 
 export interface ValidationProblem {
   /** Path as shown (relative to the working directory). */
@@ -14,7 +21,12 @@ export interface ValidationProblem {
   /** `parse`, `bpmnlint/<rule>`, `sopflow/<rule>`, `sopflow/soundness/<kind>`. */
   rule: string;
   severity: 'error' | 'warning';
+  /** In English, as the producer wrote it. */
   message: string;
+  /** Stable message id (`bpmn.duplicate-id`, `sla-valid.unknown-calendar`, `soundness.deadlock`…); absent for a finding of a rule that gives none. */
+  code?: string;
+  /** The values the message is built from (see docs/i18n.md). */
+  params?: Params;
   /** Soundness findings: the sequence flows that lead to the problem. */
   counterexample?: string[];
 }
@@ -33,11 +45,18 @@ function subject(p: ValidationProblem): string {
   return p.elementName ? `<${p.elementId}> '${p.elementName}' ` : `<${p.elementId}> `;
 }
 
-/** ESLint-style text, grouped by file, with a summary line. */
-export function stylish(results: FileResult[]): string {
+/** The message of `p` in `t`'s language (its English when it has no code or no translation). Pure. */
+export function messageIn(p: ValidationProblem, t: Translator): string {
+  return t.lang === 'en' ? p.message : t.message(problemRef(p));
+}
+
+/** ESLint-style text, grouped by file, with a summary line, in `t`'s language (default English). */
+export function stylish(results: FileResult[], t: Translator = cliTranslator('en')): string {
   const out: string[] = [];
   let errors = 0;
   let warnings = 0;
+  const label = { error: t.t('cli.validate.error'), warning: t.t('cli.validate.warning') };
+  const labelWidth = Math.max(displayWidth(label.error), displayWidth(label.warning));
   for (const r of results) {
     if (!r.problems.length) continue;
     out.push('', r.file);
@@ -45,17 +64,19 @@ export function stylish(results: FileResult[]): string {
     for (const p of r.problems) {
       if (p.severity === 'error') errors++;
       else warnings++;
-      out.push(`  ${where(p).padEnd(w)}  ${p.severity === 'error' ? 'error  ' : 'warning'}  ${subject(p)}${p.message}  ${p.rule}`);
-      if (p.counterexample?.length) out.push(`  ${' '.repeat(w)}  ${' '.repeat(7)}  counterexample: ${p.counterexample.join(' → ')}`);
+      out.push(`  ${where(p).padEnd(w)}  ${padTo(label[p.severity], labelWidth)}  ${subject(p)}${messageIn(p, t)}  ${p.rule}`);
+      if (p.counterexample?.length) out.push(`  ${' '.repeat(w)}  ${' '.repeat(labelWidth)}  ${t.t('cli.validate.counterexample', { path: p.counterexample.join(' → ') })}`);
     }
   }
   const total = errors + warnings;
-  out.push('', total ? `✖ ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${results.length} file${results.length === 1 ? '' : 's'}` : `✓ ${results.length} file${results.length === 1 ? '' : 's'} checked, no problems`);
+  out.push('', total ? t.t('cli.validate.summary', { total, errors, warnings, files: results.length }) : t.t('cli.validate.clean', { files: results.length }));
   return `${out.join('\n').replace(/^\n/, '')}\n`;
 }
 
-export function json(results: FileResult[]): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
+/** The results as JSON: each problem with `code`, `params` and its English `message`, and `translation` (the message in `t`'s language) when that is not English. */
+export function json(results: FileResult[], t: Translator = cliTranslator('en')): string {
+  const shown = t.lang === 'en' ? results : results.map((r) => ({ ...r, problems: r.problems.map((p) => ({ ...p, translation: { lang: t.lang, message: messageIn(p, t) } })) }));
+  return `${JSON.stringify(shown, null, 2)}\n`;
 }
 
 /** One test case per file; a failure lists its errors (warnings do not fail). */
@@ -82,8 +103,8 @@ export function junit(results: FileResult[]): string {
   );
 }
 
-/** SARIF 2.1.0, for code-scanning (GitHub, GitLab, Azure DevOps). */
-export function sarif(results: FileResult[], version: string): string {
+/** SARIF 2.1.0, for code-scanning (GitHub, GitLab, Azure DevOps); `properties` hold the message id, its params and (not in English) the translation. */
+export function sarif(results: FileResult[], version: string, t: Translator = cliTranslator('en')): string {
   const rules = [...new Set(results.flatMap((r) => r.problems.map((p) => p.rule)))].sort();
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -104,6 +125,9 @@ export function sarif(results: FileResult[], version: string): string {
             ruleIndex: rules.indexOf(p.rule),
             level: p.severity === 'error' ? 'error' : 'warning',
             message: { text: `${subject(p)}${p.message}${p.counterexample?.length ? ` (counterexample: ${p.counterexample.join(' → ')})` : ''}` },
+            ...(p.code
+              ? { properties: { code: p.code, ...(p.params ? { params: p.params } : {}), ...(t.lang !== 'en' ? { translation: { lang: t.lang, message: `${subject(p)}${messageIn(p, t)}` } } : {}) } }
+              : {}),
             locations: [
               {
                 physicalLocation: {

@@ -25,6 +25,8 @@ function fromProblem(file: string, p: Problem, rule: string): ValidationProblem 
     rule,
     severity: p.severity,
     message: p.message,
+    code: p.code,
+    ...(p.params ? { params: p.params } : {}),
   };
 }
 
@@ -53,6 +55,8 @@ export async function validateFile(path: string, shown: string, options: Validat
       rule: f.rule,
       severity: f.category === 'error' ? 'error' : 'warning',
       message: f.message,
+      ...(f.code ? { code: f.code } : {}),
+      ...(f.params ? { params: f.params } : {}),
     });
   }
   if (options.soundness !== false) {
@@ -76,6 +80,8 @@ export async function validateFile(path: string, shown: string, options: Validat
           rule: `sopflow/soundness/${f.kind}`,
           severity: f.kind === 'state-space-bound' ? 'warning' : 'error',
           message: f.message,
+          code: f.code,
+          params: f.params,
           counterexample: f.counterexample,
         });
       }

@@ -196,9 +196,9 @@ const soundness: Catalog = {
     '{element} 抛出 BPMN 错误“{errorCode}”，但没有任何边界事件或事件子流程捕获它：引擎会让流程实例停在该处并产生故障，流程实例永远无法完成（若该流程由调用活动运行，错误会交给调用方）。',
   'soundness.improper-completion.token-left': '到达 {end} 时，{element} 处还留有一个令牌，它{reason}。流程实例永远无法完成。',
   'soundness.deadlock': '{element} {reason}，因此流程实例永远无法完成。',
-  'soundness.reason.and-join': '在 {filled} 上持有令牌，却在永远等待 {waiting}，而后者再也无法带来令牌（并行网关只有在每条传入顺序流都有令牌时才会触发）',
-  'soundness.reason.or-join': '在 {filled} 上持有令牌，却在永远等待 {waiting}',
-  'soundness.reason.or-join-blocked': '在 {filled} 上持有令牌，却在永远等待 {waiting}（{blocker} 处的令牌本可以带来一个，但它也被卡住了）',
+  'soundness.reason.and-join': '在{filled}上持有令牌，却在永远等待{waiting}，而后者再也无法带来令牌（并行网关只有在每条传入顺序流都有令牌时才会触发）',
+  'soundness.reason.or-join': '在{filled}上持有令牌，却在永远等待{waiting}',
+  'soundness.reason.or-join-blocked': '在{filled}上持有令牌，却在永远等待{waiting}（{blocker} 处的令牌本可以带来一个，但它也被卡住了）',
   'soundness.reason.stuck': '持有一个无法继续前进的令牌',
   'soundness.lack-of-synchronisation.unbounded':
     '令牌在 {element} 处不断堆积：同时超过 {max} 个（无界），因为某个循环或重复的事件不断产生从未被同步的令牌。检查没有继续探索此后的情况。',
