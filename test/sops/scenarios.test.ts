@@ -83,6 +83,13 @@ describe('acceptance scenarios (virtual time)', () => {
     ]);
     const [missed] = await events(engine, id, 'sla.missed');
     expect(missed.data).toMatchObject({ overByMs: 15 * 60_000, department: 'order-desk' });
+    // the report shows the one breach: on the review step, against the order desk
+    const report = await engine.report({ processId: 'order-handling' });
+    expect(report.processes).toEqual([expect.objectContaining({ processId: 'order-handling', overdue: 1, openOverdue: 0 })]);
+    expect(report.nodes.filter((n) => n.overdue > 0)).toEqual([
+      expect.objectContaining({ node: 'Task_ReviewAbnormalOrder', executions: 1, withSla: 1, slaMet: 0, compliance: 0, overdue: 1, reminders: 1, escalations: 1 }),
+    ]);
+    expect(report.departments.filter((d) => d.overdue > 0)).toEqual([expect.objectContaining({ department: 'order-desk', overdue: 1 })]);
     await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-2.txt');
   });
 
@@ -245,6 +252,10 @@ describe('acceptance scenarios (virtual time)', () => {
     const [breach] = await events(engine, id, 'sla.breached');
     expect(breach.data).toMatchObject({ department: 'operations' });
     expect((await events(engine, id, 'sla.reminder')).every((e) => e.data.assignee === 'li')).toBe(true);
+    // the report counts the overdue (still open) step against the reviewer's department
+    const report = await engine.report({ processId: 'cross-department-approval' });
+    expect(report.departments.filter((d) => d.overdue > 0)).toEqual([expect.objectContaining({ department: 'operations', overdue: 1, openOverdue: 1, reminders: 6 })]);
+    expect(report.nodes.find((n) => n.node === 'Task_InitialReview')).toMatchObject({ overdue: 1, openOverdue: 1, reminders: 6 });
     await expect(await trailText(engine, id)).toMatchFileSnapshot('__trails__/scenario-8.txt');
   });
 });

@@ -45,8 +45,13 @@ export async function events(engine: Engine, instanceId: string, type: string): 
   return items.sort((a, b) => a.seq - b.seq);
 }
 
-/** The whole audit trail, one event per line — compared event by event with a reviewed file. */
+/**
+ * The whole audit trail, one event per line — compared event by event with a
+ * reviewed file. The line leaves out hashes, so the chain is verified here:
+ * every event hashed and linked to its predecessor, none missing.
+ */
 export async function trailText(engine: Engine, instanceId: string): Promise<string> {
+  expect(await engine.audit.verify(instanceId), `audit chain of ${instanceId}`).toEqual({ ok: true, checked: 1, problems: [] });
   const { items } = await engine.audit.query({ instanceId, limit: 100_000 });
   return `${items
     .sort((a, b) => a.seq - b.seq)

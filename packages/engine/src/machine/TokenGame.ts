@@ -1861,6 +1861,11 @@ export class TokenGame {
     this.effects.push({ type: 'history', record: this.historyRecord(exec, node) });
   }
 
+  /** An open activity's counts changed (an SLA rule fired): its history row is rewritten, so reports see them before it ends. */
+  private refreshHistory(exec: Exec | undefined): void {
+    if (exec && this.s.execs[exec.id]) this.openHistory(exec, this.rt.node(exec.node));
+  }
+
   /** An activity execution ends: its history row closes with duration, outcome and SLA result. */
   private closeHistory(exec: Exec, node: NodeDef, outcome: 'completed' | 'cancelled'): void {
     if (!isActivity(node.type)) return;
@@ -1967,6 +1972,7 @@ export class TokenGame {
     switch (rule.action) {
       case 'remind':
         if (sla) sla.reminders = (sla.reminders ?? 0) + 1;
+        this.refreshHistory(exec);
         this.record('sla.reminder', node, { ...base, ...taskInfo });
         this.emit('sla.reminder', node, { ...base, ...taskInfo });
         return;
@@ -1999,6 +2005,7 @@ export class TokenGame {
       }
       case 'escalate':
         if (sla) sla.escalations = (sla.escalations ?? 0) + 1;
+        this.refreshHistory(exec);
         this.record('sla.escalation', node, { ...base, code: rule.escalationCode });
         this.throwEscalation(rule.escalationCode!, exec ? exec.scope : this.s.root, exec, node ?? (this.rt.node(timer.node) as NodeDef), {});
         return;

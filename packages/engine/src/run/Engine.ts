@@ -738,10 +738,18 @@ export class Engine {
 
   // ================================================================ reports
 
-  /** KPI report: per process, node and department, for a period. Computed by the store. */
+  /**
+   * KPI report: per process, node and department, for a period. Computed by
+   * the store. A period without `to`, or ending after the engine's now, ends
+   * now: open activities are overdue when past due now, not when they have a
+   * due time at all.
+   */
   async report(query: ReportQuery = {}, options: { by?: By } = {}): Promise<Report> {
     await this.allow('report.read', options.by, query.processId !== undefined ? { processId: query.processId } : {});
-    return this.store.report(query);
+    const now = this.now();
+    if (query.to !== undefined && query.to <= now) return this.store.report(query);
+    // [from, now]: nothing has happened after now, so only the open activities' judgement changes.
+    return { ...(await this.store.report({ ...query, to: now + 1 })), query };
   }
 
   /** Activity executions (history rows); authorized as `audit.read`. */
