@@ -34,6 +34,7 @@ import type {
   Value,
 } from './definition.js';
 import { attr, childElements, collectPrefixes, extensionElements, plainAttr, textOf, type Prefixes } from './extensions.js';
+import { ignoredAttributes } from './ignoredAttributes.js';
 
 /** Embedded form schemas are diagram content, not data: 256 KiB is generous for hundreds of fields. */
 const MAX_FORM_SCHEMA = 256 * 1024;
@@ -232,6 +233,7 @@ class Compiler {
       extensionElements(element, 'zeebe', 'executionListeners', p).length +
       extensionElements(element, 'zeebe', 'taskListeners', p).length;
     if (found) this.warn(element, 'bpmn.not-executed', 'Execution and task listeners (camunda:/zeebe:) are not run by sopflow; do that work in a service task (job) or on engine events.', undefined, { variant: 'listeners' });
+    for (const ignored of ignoredAttributes(element, p)) this.warn(element, 'bpmn.not-executed', ignored.message, ignored.attribute, ignored.params);
   }
 
   // ---------------------------------------------------------------- process
