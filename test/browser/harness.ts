@@ -47,7 +47,7 @@ function newestSource(dir: string): number {
  */
 export function ensureModelerBuilt(): void {
   const index = join(MODELER, 'dist/index.html');
-  const bundled = ['packages/modeler/src', 'packages/engine/src', 'packages/moddle/src', 'packages/moddle/resources', 'packages/lint/src', 'examples'];
+  const bundled = ['packages/modeler/src', 'packages/engine/src', 'packages/moddle/src', 'packages/moddle/resources', 'packages/lint/src', 'packages/i18n/src', 'examples'];
   const sources = Math.max(...bundled.map((dir) => newestSource(join(ROOT, dir))), statSync(join(MODELER, 'index.html')).mtimeMs, statSync(join(MODELER, 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: MODELER, stdio: 'pipe' });
@@ -77,8 +77,12 @@ export interface Modeler {
   close(): Promise<void>;
 }
 
-/** Starts the server on a fresh example folder and opens the modeler in a new Chromium profile. */
-export async function openModeler(test: string, viewport = { width: 1440, height: 900 }): Promise<Modeler> {
+/**
+ * Starts the server on a fresh example folder and opens the modeler in a new
+ * Chromium profile; `locale` is the browser's language (`navigator.languages`,
+ * default Chromium's own, en-US).
+ */
+export async function openModeler(test: string, viewport = { width: 1440, height: 900 }, options: { locale?: string } = {}): Promise<Modeler> {
   const dir = await exampleFolder();
   const server = await startServer({ dir });
   const profile = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
@@ -86,6 +90,7 @@ export async function openModeler(test: string, viewport = { width: 1440, height
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    ...(options.locale ? { locale: options.locale } : {}),
     acceptDownloads: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });

@@ -7,9 +7,11 @@
 import type { Language } from '../language.js';
 import { split, type Catalog } from './define.js';
 import { problems } from './problems.js';
+import { modeler } from './modeler.js';
 import { time } from './time.js';
+import { workbench } from './workbench.js';
 
-const ui = { ...time };
+const ui = { ...time, ...modeler, ...workbench };
 
 const pairs = split(ui);
 

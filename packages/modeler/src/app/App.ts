@@ -10,7 +10,7 @@ import type { LintConfig } from 'bpmnlint-plugin-sopflow';
 import { ApiClient } from '../api/ApiClient.js';
 import type Calendars from '../features/calendars/Calendars.js';
 import { exportPng, exportSvg } from '../features/export/exportImage.js';
-import { DiagramSession } from '../features/files/DiagramSession.js';
+import { DiagramSession, type UnsavedDiagram } from '../features/files/DiagramSession.js';
 import { askNewDiagram } from '../features/files/dialogs.js';
 import { FileList } from '../features/files/FileList.js';
 import lintModule from '../features/lint/index.js';
@@ -19,6 +19,9 @@ import { ProblemsPanel } from '../features/problems/ProblemsPanel.js';
 import simulationModule, { SimulationPanel } from '../features/simulation/index.js';
 import soundnessModule from '../features/soundness/index.js';
 import sopPropertiesModule from '../features/sop-properties/index.js';
+import { t } from '../i18n/language.js';
+import { languageSwitch, markDocumentLanguage } from '../i18n/languageSwitch.js';
+import translateModule from '../i18n/translateModule.js';
 import { newDiagramXml } from '../templates/index.js';
 import { viewLinks } from '../workbench/shell.js';
 import { WorkbenchClient } from '../workbench/WorkbenchClient.js';
@@ -36,11 +39,12 @@ interface CommandStackLike {
 
 /** Starts the modeler in `root`. Shows why when the page was opened without its token. */
 export async function startApp(root: HTMLElement): Promise<void> {
+  markDocumentLanguage();
   let api: ApiClient;
   try {
     api = ApiClient.fromLocation();
   } catch (error) {
-    replaceChildren(root, h('div', { class: 'fatal' }, h('h1', {}, 'sopflow modeler'), h('p', {}, (error as Error).message)));
+    replaceChildren(root, h('div', { class: 'fatal' }, h('h1', {}, t('modeler.title')), h('p', {}, (error as Error).message)));
     return;
   }
 
@@ -52,30 +56,30 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = text;
     status.className = `status ${kind}`;
   };
-  const fileName = h('span', { class: 'file-name', attrs: { id: 'file-name' } }, 'No diagram open');
+  const fileName = h('span', { class: 'file-name', attrs: { id: 'file-name' } }, t('modeler.no-diagram'));
   const canvas = h('div', { class: 'canvas', attrs: { id: 'canvas' } });
-  const empty = h('div', { class: 'empty-state' }, h('p', {}, 'Open a diagram from the list, or create one with New….'));
-  const filesPane = h('nav', { class: 'files', attrs: { 'aria-label': 'Diagrams' } });
+  const empty = h('div', { class: 'empty-state' }, h('p', {}, t('modeler.empty')));
+  const filesPane = h('nav', { class: 'files', attrs: { 'aria-label': t('modeler.diagrams') } });
   const panels: Record<Tab, HTMLElement> = {
     properties: h('div', { class: 'panel', attrs: { id: 'panel-properties' } }),
     problems: h('div', { class: 'panel', attrs: { id: 'panel-problems' } }),
     simulation: h('div', { class: 'panel', attrs: { id: 'panel-simulation' } }),
   };
   const tabButtons: Record<Tab, HTMLButtonElement> = {
-    properties: h('button', { class: 'tab', attrs: { id: 'tab-properties', type: 'button', 'data-tab': 'properties' } }, 'Properties'),
-    problems: h('button', { class: 'tab', attrs: { id: 'tab-problems', type: 'button', 'data-tab': 'problems' } }, 'Problems'),
-    simulation: h('button', { class: 'tab', attrs: { id: 'tab-simulation', type: 'button', 'data-tab': 'simulation' } }, 'Simulate'),
+    properties: h('button', { class: 'tab', attrs: { id: 'tab-properties', type: 'button', 'data-tab': 'properties' } }, t('modeler.tab.properties')),
+    problems: h('button', { class: 'tab', attrs: { id: 'tab-problems', type: 'button', 'data-tab': 'problems' } }, t('modeler.tab.problems')),
+    simulation: h('button', { class: 'tab', attrs: { id: 'tab-simulation', type: 'button', 'data-tab': 'simulation' } }, t('modeler.tab.simulation')),
   };
   const toolbarButton = (id: string, label: string, title: string) => h('button', { attrs: { id, type: 'button', disabled: '' }, title }, label);
   const buttons = {
-    save: toolbarButton('save', 'Save', 'Save to disk (Ctrl+S)'),
-    undo: toolbarButton('undo', 'Undo', 'Undo (Ctrl+Z)'),
-    redo: toolbarButton('redo', 'Redo', 'Redo (Ctrl+Y / Ctrl+Shift+Z)'),
-    svg: toolbarButton('export-svg', 'SVG', 'Download the diagram as SVG'),
-    png: toolbarButton('export-png', 'PNG', 'Download the diagram as PNG'),
+    save: toolbarButton('save', t('modeler.save'), t('modeler.save.title')),
+    undo: toolbarButton('undo', t('modeler.undo'), t('modeler.undo.title')),
+    redo: toolbarButton('redo', t('modeler.redo'), t('modeler.redo.title')),
+    svg: toolbarButton('export-svg', 'SVG', t('modeler.export.svg')),
+    png: toolbarButton('export-png', 'PNG', t('modeler.export.png')),
   };
   const deployButton = workbench
-    ? toolbarButton('deploy', 'Deploy', 'Save, then deploy this diagram to the workbench: new cases use the new version; running cases keep the version they started with')
+    ? toolbarButton('deploy', t('modeler.deploy'), t('modeler.deploy.title'))
     : undefined;
 
   replaceChildren(
@@ -92,9 +96,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
       buttons.undo,
       buttons.redo,
       h('span', { class: 'separator' }),
-      h('span', { class: 'label' }, 'Export'),
+      h('span', { class: 'label' }, t('modeler.export')),
       buttons.svg,
       buttons.png,
+      h('span', { class: 'separator' }),
+      // Changing the language reloads the page; unsaved changes are kept for it (see restoreUnsaved).
+      languageSwitch(() => keepUnsaved()),
     ),
     h('div', { class: 'workspace' }, filesPane, h('main', { class: 'canvas-pane' }, canvas, empty), h('aside', { class: 'side' }, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...Object.values(tabButtons)), ...Object.values(panels))),
     status,
@@ -106,7 +113,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     linting: { active: true },
     // A copy: moddle rewrites a descriptor in place when it registers it, and the engine's own moddle must get the original.
     moddleExtensions: { sop: createSopDescriptor() },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, sopPropertiesModule, lintModule, soundnessModule, simulationModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, sopPropertiesModule, lintModule, soundnessModule, simulationModule, translateModule],
   });
   const get = <T>(name: string): T => modeler.get<T>(name);
   const commandStack = get<CommandStackLike>('commandStack');
@@ -124,13 +131,13 @@ export async function startApp(root: HTMLElement): Promise<void> {
   };
   for (const [name, button] of Object.entries(tabButtons) as Array<[Tab, HTMLButtonElement]>) button.addEventListener('click', () => showTab(name));
   new ProblemsPanel(panels.problems, { get }, (errors, warnings) => {
-    tabButtons.problems.textContent = errors + warnings ? `Problems (${errors + warnings})` : 'Problems';
+    tabButtons.problems.textContent = errors + warnings ? t('modeler.tab.problems-count', { n: errors + warnings }) : t('modeler.tab.problems');
     tabButtons.problems.classList.toggle('has-errors', errors > 0);
   });
 
   const updateTitle = () => {
-    fileName.textContent = session.path ? `${session.path}${session.dirty ? ' •' : ''}` : 'No diagram open';
-    document.title = `${session.path ? `${session.path}${session.dirty ? ' •' : ''} — ` : ''}sopflow modeler`;
+    fileName.textContent = session.path ? `${session.path}${session.dirty ? ' •' : ''}` : t('modeler.no-diagram');
+    document.title = `${session.path ? `${session.path}${session.dirty ? ' •' : ''} — ` : ''}${t('modeler.title')}`;
   };
   const fileList = new FileList(filesPane, {
     open: (path) => void run(() => session.open(path)),
@@ -146,14 +153,14 @@ export async function startApp(root: HTMLElement): Promise<void> {
       if (deployButton) deployButton.disabled = false;
       fileList.setCurrent(path);
       updateTitle();
-      say(warnings ? `Opened ${path} with ${warnings} import warning(s).` : `Opened ${path}.`, warnings ? 'error' : 'info');
+      say(warnings ? t('modeler.status.opened-warnings', { path, n: warnings }) : t('modeler.status.opened', { path }), warnings ? 'error' : 'info');
       simulation.stop();
       get<Calendars>('calendars').set(await api.calendars(path));
       if (tab === 'simulation') void simulation.refreshStarts();
     },
     saved: (path) => {
       updateTitle();
-      say(`Saved ${path}.`);
+      say(t('modeler.status.saved', { path }));
       void refreshFiles();
     },
     dirtyChanged: (dirty) => {
@@ -187,7 +194,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const invalid = panels.properties.querySelector('.bio-properties-panel-entry.has-error');
     if (invalid) {
       showTab('properties');
-      say('Not saved: a field in the properties panel has an error (marked in red); its value is not applied. Fix it or undo the typing first.', 'error');
+      say(t('modeler.status.field-error'), 'error');
       return;
     }
     await session.save();
@@ -199,8 +206,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
       if (session.dirty) return;
     }
     const [result] = await workbench.deploy(session.path);
-    const versions = result.processes.map((p) => `${p.name ?? p.id} v${p.version}${p.created ? '' : ' (unchanged: already deployed)'}`).join(', ');
-    say(`Deployed ${result.path}: ${versions || 'no executable process'}. New cases use it; running cases keep their version.`);
+    const versions = result.processes.map((p) => t(p.created ? 'modeler.status.deployed-version' : 'modeler.status.deployed-unchanged', { name: p.name ?? p.id, version: p.version }));
+    say(t('modeler.status.deployed', { path: result.path, versions: versions.length ? versions : t('modeler.status.no-executable') }));
   }
   async function run(action: () => Promise<unknown>): Promise<void> {
     try {
@@ -223,9 +230,28 @@ export async function startApp(root: HTMLElement): Promise<void> {
       if (session.path) void run(save);
     }
   });
+  let reloadingForLanguage = false;
   window.addEventListener('beforeunload', (event) => {
-    if (session.dirty) event.preventDefault();
+    if (session.dirty && !reloadingForLanguage) event.preventDefault();
   });
+  /** Keeps the open diagram (with its unsaved changes) and tab in sessionStorage for the reload in the other language. */
+  async function keepUnsaved(): Promise<void> {
+    const unsaved = await session.unsaved();
+    if (session.path) sessionStorage.setItem(UNSAVED_KEY, JSON.stringify({ path: session.path, tab, ...unsaved }));
+    reloadingForLanguage = true;
+  }
+  /** Reopens the diagram kept by keepUnsaved: its unsaved changes still unsaved. */
+  async function restoreUnsaved(): Promise<void> {
+    const text = sessionStorage.getItem(UNSAVED_KEY);
+    if (!text) return;
+    sessionStorage.removeItem(UNSAVED_KEY);
+    const kept = JSON.parse(text) as Partial<UnsavedDiagram> & { path: string; tab?: Tab };
+    if (kept.xml !== undefined && kept.etag !== undefined) {
+      await session.restore({ path: kept.path, etag: kept.etag, xml: kept.xml });
+      say(t('modeler.status.restored', { path: kept.path }));
+    } else await session.open(kept.path, { force: true });
+    if (kept.tab && kept.tab in panels) showTab(kept.tab);
+  }
 
   showTab('properties');
   await run(async () => {
@@ -234,4 +260,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
     if (lint.error) say(lint.error, 'error');
   });
   await run(refreshFiles);
+  await run(restoreUnsaved);
 }
+
+/** Where the unsaved diagram waits while the page reloads in another language. */
+const UNSAVED_KEY = 'sopflow.unsaved-diagram';

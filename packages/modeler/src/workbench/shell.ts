@@ -5,7 +5,8 @@
  * clock it moves on between refreshes as the engine's does.
  */
 import { h, replaceChildren } from '../app/dom.js';
-import { formatInZone } from '../features/simulation/time.js';
+import { formatTime, t } from '../i18n/language.js';
+import { languageSwitch } from '../i18n/languageSwitch.js';
 import type { Status } from './types.js';
 import type { WorkbenchClient } from './WorkbenchClient.js';
 
@@ -13,16 +14,16 @@ export type View = 'run' | 'monitor' | 'modeler';
 
 /** Links to the three views, carrying the token; the current one marked. */
 export function viewLinks(client: WorkbenchClient, active: View): HTMLElement {
-  const link = (view: View, label: string, page: '' | 'run.html' | 'monitor.html') =>
-    h('a', { class: `view-link${view === active ? ' active' : ''}`, attrs: { id: `nav-${view}`, href: client.pageUrl(page), ...(view === active ? { 'aria-current': 'page' } : {}) } }, label);
-  return h('nav', { class: 'views', attrs: { 'aria-label': 'Workbench views' } }, link('run', 'Run', 'run.html'), link('monitor', 'Monitor', 'monitor.html'), link('modeler', 'Modeler', ''));
+  const link = (view: View, page: '' | 'run.html' | 'monitor.html') =>
+    h('a', { class: `view-link${view === active ? ' active' : ''}`, attrs: { id: `nav-${view}`, href: client.pageUrl(page), ...(view === active ? { 'aria-current': 'page' } : {}) } }, t(`workbench.view.${view}`));
+  return h('nav', { class: 'views', attrs: { 'aria-label': t('workbench.views') } }, link('run', 'run.html'), link('monitor', 'monitor.html'), link('modeler', ''));
 }
 
 /** How the speed reads: `real time`, `60× faster`, `moves only when told`. Pure. */
 export function speedText(speed: number): string {
-  if (speed === 0) return 'moves only when told';
-  if (speed === 1) return 'real time';
-  return `${speed}× faster`;
+  if (speed === 0) return t('workbench.speed.manual');
+  if (speed === 1) return t('workbench.speed.real');
+  return t('workbench.speed.faster', { speed });
 }
 
 /** The engine's time now, from a status read at `readAt` (real ms). Pure. */
@@ -36,7 +37,7 @@ export class Shell {
   readonly main: HTMLElement;
   private readonly time = h('span', { class: 'engine-time', attrs: { id: 'engine-time' } }, '—');
   private readonly speed = h('span', { class: 'engine-speed', attrs: { id: 'engine-speed' } });
-  private readonly live = h('span', { class: 'live', attrs: { id: 'live', 'data-state': 'connecting' }, title: 'Live updates' }, '● live');
+  private readonly live = h('span', { class: 'live', attrs: { id: 'live', 'data-state': 'connecting' }, title: t('workbench.live.title') }, t('workbench.live'));
   private readonly statusLine = h('div', { class: 'status', attrs: { id: 'status', role: 'status' } });
   private status: Status | undefined;
   private readAt = 0;
@@ -45,7 +46,7 @@ export class Shell {
     this.main = h('main', { class: `wb-main wb-${view}` });
     replaceChildren(
       root,
-      h('header', { class: 'toolbar wb-toolbar' }, h('span', { class: 'brand' }, 'sopflow'), viewLinks(client, view), h('span', { class: 'spacer' }), h('span', { class: 'wb-clock' }, 'Engine time ', this.time, ' ', this.speed), this.live),
+      h('header', { class: 'toolbar wb-toolbar' }, h('span', { class: 'brand' }, 'sopflow'), viewLinks(client, view), h('span', { class: 'spacer' }), h('span', { class: 'wb-clock' }, `${t('workbench.engine-time')} `, this.time, ' ', this.speed), this.live, languageSwitch()),
       this.main,
       this.statusLine,
     );
@@ -57,9 +58,9 @@ export class Shell {
     return this.status?.zone ?? 'UTC';
   }
 
-  /** Formats an instant in the workbench's zone. */
+  /** Formats an instant in the workbench's zone, in the page's language (`Mon 2026-11-23 10:30` / `2026年11月23日 星期一 10:30`). */
   format(ms: number): string {
-    return formatInZone(ms, this.zone);
+    return formatTime(ms, this.zone);
   }
 
   /** The engine's time now, as far as the page knows. */
@@ -71,14 +72,14 @@ export class Shell {
   setStatus(status: Status): void {
     this.status = status;
     this.readAt = Date.now();
-    this.speed.textContent = `(${status.zone}, ${speedText(status.speed)})`;
+    this.speed.textContent = t('workbench.speed', { zone: status.zone, speed: speedText(status.speed) });
     this.tick();
   }
 
   /** Shows whether the live feed is connected. */
   setLive(state: 'connecting' | 'open' | 'closed'): void {
     this.live.dataset.state = state;
-    this.live.title = state === 'open' ? 'Live updates: connected' : state === 'closed' ? 'Live updates: disconnected, retrying' : 'Live updates: connecting';
+    this.live.title = t(`workbench.live.${state}`);
   }
 
   /** A message in the status line. */

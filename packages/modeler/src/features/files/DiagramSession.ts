@@ -1,5 +1,6 @@
 import { ConflictError, type ApiClient } from '../../api/ApiClient.js';
 import { layoutMissingDi } from '../layout/layoutMissingDi.js';
+import { t } from '../../i18n/language.js';
 import { askConflict, askDiscard } from './dialogs.js';
 
 /** What the session needs of the modeler. */
@@ -7,6 +8,13 @@ export interface SessionModeler {
   importXML(xml: string): Promise<{ warnings: unknown[] }>;
   saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
   on(event: string, callback: () => void): void;
+}
+
+/** A diagram with unsaved changes: its path, the version it was loaded as, its XML. */
+export interface UnsavedDiagram {
+  path: string;
+  etag: string;
+  xml: string;
 }
 
 /** What the session tells the page. */
@@ -53,10 +61,27 @@ export class DiagramSession {
     this.setDirty(layout.laidOut);
     this.events.opened(path, warnings.length);
     if (layout.laidOut) {
-      const unplaced = layout.unplaced.length ? ` ${layout.unplaced.length} element(s) could not be placed (${layout.unplaced.slice(0, 5).join(', ')}${layout.unplaced.length > 5 ? ', …' : ''}): only one process is laid out.` : '';
-      this.events.status(`${path} had no diagram layout: it was laid out automatically. Save to keep the layout.${unplaced}`);
+      const names = `${layout.unplaced.slice(0, 5).join(', ')}${layout.unplaced.length > 5 ? ', …' : ''}`;
+      const unplaced = layout.unplaced.length ? ` ${t('modeler.status.unplaced', { n: layout.unplaced.length, names })}` : '';
+      this.events.status(`${t('modeler.status.laid-out', { path })}${unplaced}`);
     }
     return true;
+  }
+
+  /** The unsaved diagram (path, the version it replaces, XML), to carry across a page reload; undefined when nothing is unsaved. */
+  async unsaved(): Promise<UnsavedDiagram | undefined> {
+    if (!this.isDirty || !this.path || this.etag === undefined) return undefined;
+    const { xml } = await this.modeler.saveXML({ format: true });
+    return xml === undefined ? undefined : { path: this.path, etag: this.etag, xml };
+  }
+
+  /** Opens an unsaved diagram kept by {@link unsaved}: still unsaved, and saved later over the version it was loaded as. */
+  async restore(kept: UnsavedDiagram): Promise<void> {
+    const { warnings } = await this.modeler.importXML(kept.xml);
+    this.path = kept.path;
+    this.etag = kept.etag;
+    this.setDirty(true);
+    this.events.opened(kept.path, warnings.length);
   }
 
   /** Creates a diagram on disk (refused if it exists) and opens it. */
@@ -77,12 +102,12 @@ export class DiagramSession {
       if (!(error instanceof ConflictError)) throw error;
       const choice = await askConflict(path, error.code === 'deleted');
       if (choice === 'cancel') {
-        this.events.status(`Not saved: ${path} changed on disk.`, 'error');
+        this.events.status(t('modeler.status.not-saved-changed', { path }), 'error');
         return false;
       }
       if (choice === 'reload') {
         await this.open(path, { force: true });
-        this.events.status(`Loaded the version of ${path} on disk; your changes were discarded.`);
+        this.events.status(t('modeler.status.loaded-disk', { path }));
         return false;
       }
       this.etag = (await this.api.saveFile(path, xml, error.etag ? { etag: error.etag } : 'new')).etag;

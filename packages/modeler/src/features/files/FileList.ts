@@ -1,5 +1,6 @@
 import { h, replaceChildren } from '../../app/dom.js';
 import type { DiagramEntry } from '../../api/ApiClient.js';
+import { t } from '../../i18n/language.js';
 
 /** The list of diagrams in the served folder, sub-folders included; the open one is marked. */
 export class FileList {
@@ -18,8 +19,8 @@ export class FileList {
       h(
         'div',
         { class: 'file-actions' },
-        h('button', { attrs: { id: 'new-diagram', type: 'button' }, on: { click: () => actions.create() } }, 'New…'),
-        h('button', { attrs: { id: 'refresh-files', type: 'button' }, title: 'Read the folder again', on: { click: () => actions.refresh() } }, 'Refresh'),
+        h('button', { attrs: { id: 'new-diagram', type: 'button' }, on: { click: () => actions.create() } }, t('modeler.files.new')),
+        h('button', { attrs: { id: 'refresh-files', type: 'button' }, title: t('modeler.files.refresh.title'), on: { click: () => actions.refresh() } }, t('modeler.files.refresh')),
       ),
       this.list,
     );
@@ -55,7 +56,7 @@ export class FileList {
               ),
             );
           })
-        : [h('li', { class: 'file none' }, 'No .bpmn files yet: create one.')]),
+        : [h('li', { class: 'file none' }, t('modeler.files.none'))]),
     );
   }
 }

@@ -3,6 +3,7 @@
  * DOM text (no HTML strings).
  */
 import { h } from '../../app/dom.js';
+import { t } from '../../i18n/language.js';
 import { TEMPLATES, type Template } from '../../templates/index.js';
 
 function openDialog<T>(build: (close: (value: T) => void) => HTMLElement[], cancelValue: T, id: string): Promise<T> {
@@ -33,14 +34,14 @@ export type ConflictChoice = 'overwrite' | 'reload' | 'cancel';
 export function askConflict(path: string, deleted: boolean): Promise<ConflictChoice> {
   return openDialog<ConflictChoice>(
     (close) => [
-      h('h2', {}, deleted ? 'The file was deleted' : 'The file changed on disk'),
-      h('p', {}, `${path} ${deleted ? 'was deleted' : 'was changed by someone or something else'} since you opened it. Your changes are not saved yet.`),
+      h('h2', {}, t(deleted ? 'modeler.conflict.deleted' : 'modeler.conflict.changed')),
+      h('p', {}, t(deleted ? 'modeler.conflict.text-deleted' : 'modeler.conflict.text-changed', { path })),
       h(
         'div',
         { class: 'dialog-buttons' },
-        h('button', { attrs: { id: 'conflict-overwrite', type: 'button' }, on: { click: () => close('overwrite') } }, deleted ? 'Save my version again' : 'Overwrite with my version'),
-        deleted ? null : h('button', { attrs: { id: 'conflict-reload', type: 'button' }, on: { click: () => close('reload') } }, 'Load the version on disk (discard mine)'),
-        h('button', { attrs: { id: 'conflict-cancel', type: 'button' }, on: { click: () => close('cancel') } }, 'Cancel'),
+        h('button', { attrs: { id: 'conflict-overwrite', type: 'button' }, on: { click: () => close('overwrite') } }, t(deleted ? 'modeler.conflict.save-again' : 'modeler.conflict.overwrite')),
+        deleted ? null : h('button', { attrs: { id: 'conflict-reload', type: 'button' }, on: { click: () => close('reload') } }, t('modeler.conflict.reload')),
+        h('button', { attrs: { id: 'conflict-cancel', type: 'button' }, on: { click: () => close('cancel') } }, t('modeler.dialog.cancel')),
       ),
     ],
     'cancel',
@@ -52,13 +53,13 @@ export function askConflict(path: string, deleted: boolean): Promise<ConflictCho
 export function askDiscard(path: string): Promise<boolean> {
   return openDialog<boolean>(
     (close) => [
-      h('h2', {}, 'Unsaved changes'),
-      h('p', {}, `${path} has changes that are not saved. Discard them?`),
+      h('h2', {}, t('modeler.discard.title')),
+      h('p', {}, t('modeler.discard.text', { path })),
       h(
         'div',
         { class: 'dialog-buttons' },
-        h('button', { attrs: { id: 'discard-yes', type: 'button' }, on: { click: () => close(true) } }, 'Discard my changes'),
-        h('button', { attrs: { id: 'discard-no', type: 'button' }, on: { click: () => close(false) } }, 'Keep editing'),
+        h('button', { attrs: { id: 'discard-yes', type: 'button' }, on: { click: () => close(true) } }, t('modeler.discard.yes')),
+        h('button', { attrs: { id: 'discard-no', type: 'button' }, on: { click: () => close(false) } }, t('modeler.discard.no')),
       ),
     ],
     false,
@@ -70,15 +71,15 @@ export function askDiscard(path: string): Promise<boolean> {
 export function askNewDiagram(existing: readonly string[]): Promise<{ path: string; template: Template } | undefined> {
   return openDialog<{ path: string; template: Template } | undefined>(
     (close) => {
-      const name = h('input', { attrs: { id: 'new-name', type: 'text', placeholder: 'my-sop.bpmn or folder/my-sop.bpmn', autocomplete: 'off' } });
+      const name = h('input', { attrs: { id: 'new-name', type: 'text', placeholder: t('modeler.new.placeholder'), autocomplete: 'off' } });
       const error = h('div', { class: 'dialog-error', attrs: { role: 'alert' } });
       const options = TEMPLATES.map((template, i) =>
         h(
           'label',
           { class: 'template-option' },
           h('input', { attrs: { type: 'radio', name: 'template', value: template.id, ...(i === 0 ? { checked: '' } : {}) } }),
-          h('strong', {}, template.label),
-          h('span', {}, ` — ${template.description}`),
+          h('strong', {}, t(`modeler.template.${template.id}`)),
+          h('span', {}, ` — ${t(`modeler.template.${template.id}.description`)}`),
         ),
       );
       const submit = (event: Event) => {
@@ -86,11 +87,11 @@ export function askNewDiagram(existing: readonly string[]): Promise<{ path: stri
         let path = name.value.trim().replace(/^\/+/, '');
         if (path && !/\.bpmn$/i.test(path)) path += '.bpmn';
         const problem = !path
-          ? 'Give the file a name.'
+          ? t('modeler.new.no-name')
           : path.split('/').some((s) => s === '' || s === '.' || s === '..') || path.includes('\\')
-            ? 'Use a name inside the folder, like my-sop.bpmn or team/my-sop.bpmn.'
+            ? t('modeler.new.outside')
             : existing.includes(path)
-              ? `${path} already exists.`
+              ? t('modeler.new.exists', { path })
               : '';
         if (problem) {
           error.textContent = problem;
@@ -102,15 +103,15 @@ export function askNewDiagram(existing: readonly string[]): Promise<{ path: stri
       const form = h(
         'form',
         { on: { submit } },
-        h('h2', {}, 'New diagram'),
-        h('label', { class: 'new-name' }, 'File name', name),
-        h('fieldset', {}, h('legend', {}, 'Start from'), ...options),
+        h('h2', {}, t('modeler.new.title')),
+        h('label', { class: 'new-name' }, t('modeler.new.file-name'), name),
+        h('fieldset', {}, h('legend', {}, t('modeler.new.start-from')), ...options),
         error,
         h(
           'div',
           { class: 'dialog-buttons' },
-          h('button', { attrs: { id: 'new-create', type: 'submit' } }, 'Create'),
-          h('button', { attrs: { id: 'new-cancel', type: 'button' }, on: { click: () => close(undefined) } }, 'Cancel'),
+          h('button', { attrs: { id: 'new-create', type: 'submit' } }, t('modeler.new.create')),
+          h('button', { attrs: { id: 'new-cancel', type: 'button' }, on: { click: () => close(undefined) } }, t('modeler.dialog.cancel')),
         ),
       );
       return [form];

@@ -1,4 +1,5 @@
 import { h, replaceChildren } from '../../app/dom.js';
+import { t, tr } from '../../i18n/language.js';
 import type { LintIssue } from '../lint/SopLinting.js';
 import type CounterexampleHighlight from '../soundness/CounterexampleHighlight.js';
 import type { Finding, SoundnessResult } from '../soundness/index.js';
@@ -40,7 +41,7 @@ export class ProblemsPanel {
   private lint: Row[] = [];
   private soundness: Row[] = [];
   /** `checking`, `sound`, `findings` or `not-checked` (the diagram does not compile), with the text shown. */
-  private soundnessState: { state: string; text: string } = { state: 'checking', text: 'checking…' };
+  private soundnessState: { state: string; text: string } = { state: 'checking', text: t('modeler.problems.checking') };
   private lintProblem: string | undefined;
   private readonly list = h('ul', { class: 'problems-list', attrs: { id: 'problems-list' } });
   private readonly summary = h('div', { class: 'problems-summary', attrs: { id: 'problems-summary' } });
@@ -64,7 +65,7 @@ export class ProblemsPanel {
       this.render();
     });
     eventBus.on('soundness.checking', () => {
-      this.soundnessState = { state: 'checking', text: 'checking…' };
+      this.soundnessState = { state: 'checking', text: t('modeler.problems.checking') };
       this.renderSummary();
     });
     eventBus.on('soundness.completed', (result: SoundnessResult) => {
@@ -72,20 +73,21 @@ export class ProblemsPanel {
         source: 'soundness',
         severity: finding.kind === 'state-space-bound' ? 'warning' : 'error',
         elementId: finding.elementId,
-        message: finding.message,
+        // In the page's language, from the finding's message id and parameters.
+        message: tr.message({ code: finding.code, params: finding.params, message: finding.message }),
         rule: `soundness/${finding.kind}`,
         finding,
       }));
       this.soundnessState = result.error
-        ? { state: 'not-checked', text: 'not checked: the diagram does not compile (see the lint problems)' }
+        ? { state: 'not-checked', text: t('modeler.problems.not-checked') }
         : result.findings.length
-          ? { state: 'findings', text: `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` }
-          : { state: 'sound', text: 'sound' };
+          ? { state: 'findings', text: t('modeler.problems.findings', { n: result.findings.length }) }
+          : { state: 'sound', text: t('modeler.problems.sound') };
       this.render();
     });
     eventBus.on('import.done', () => {
       this.soundness = [];
-      this.soundnessState = { state: 'checking', text: 'checking…' };
+      this.soundnessState = { state: 'checking', text: t('modeler.problems.checking') };
     });
   }
 
@@ -99,10 +101,10 @@ export class ProblemsPanel {
     const warnings = rows.filter((r) => r.severity === 'warning').length;
     replaceChildren(
       this.summary,
-      h('span', { class: errors ? 'count error' : 'count' }, `${errors} error${errors === 1 ? '' : 's'}`),
-      ', ',
-      h('span', { class: warnings ? 'count warning' : 'count' }, `${warnings} warning${warnings === 1 ? '' : 's'}`),
-      h('span', { class: 'soundness-state', attrs: { id: 'soundness-state', 'data-state': this.soundnessState.state } }, ` · soundness: ${this.soundnessState.text}`),
+      h('span', { class: errors ? 'count error' : 'count' }, t('modeler.problems.errors', { n: errors })),
+      t('modeler.problems.separator'),
+      h('span', { class: warnings ? 'count warning' : 'count' }, t('modeler.problems.warnings', { n: warnings })),
+      h('span', { class: 'soundness-state', attrs: { id: 'soundness-state', 'data-state': this.soundnessState.state } }, t('modeler.problems.soundness', { state: this.soundnessState.text })),
       this.lintProblem ? h('div', { class: 'lint-config-problem' }, this.lintProblem) : null,
     );
     this.onCount(errors, warnings);
@@ -125,13 +127,13 @@ export class ProblemsPanel {
                 attrs: { 'data-source': row.source, 'data-rule': row.rule, 'data-element': row.elementId, tabindex: '0' },
                 on: { click: () => this.reveal(row), keydown: (e: KeyboardEvent) => e.key === 'Enter' && this.reveal(row) },
               },
-              h('span', { class: 'problem-icon', attrs: { 'aria-label': row.severity } }, row.severity === 'error' ? '✖' : row.severity === 'warning' ? '⚠' : 'ℹ'),
+              h('span', { class: 'problem-icon', attrs: { 'aria-label': t(`modeler.problems.severity.${row.severity}`) } }, row.severity === 'error' ? '✖' : row.severity === 'warning' ? '⚠' : 'ℹ'),
               h('span', { class: 'problem-message' }, row.message),
               h('span', { class: 'problem-where' }, name ? `${name} (${row.elementId})` : row.elementId),
               h('span', { class: 'problem-rule' }, row.rule),
             );
           })
-        : [h('li', { class: 'problem none' }, 'No problems.')]),
+        : [h('li', { class: 'problem none' }, t('modeler.problems.none'))]),
     );
   }
 

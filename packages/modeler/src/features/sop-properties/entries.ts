@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from '@bpmn-io/properties-panel/prea
 import { SelectEntry, TextAreaEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { ESCALATION_ACTIONS } from '@sopflow/moddle';
+import { t } from '../../i18n/language.js';
 import type Calendars from '../calendars/Calendars.js';
 import { sopAttr, type DiagramElement, type ModdleElement } from './model.js';
 import {
@@ -91,12 +92,12 @@ export function SlaPickerEntry(props: EntryProps) {
     ]);
   const apply = () => modeling.updateModdleProperties(element, target, { 'sop:sla': formatDurationParts(parts) });
   return h('div', { class: 'bio-properties-panel-entry sop-duration-picker', 'data-entry-id': id }, [
-    h('div', { class: 'bio-properties-panel-label' }, current.startsWith('=') ? 'Or a fixed duration (replaces the expression)' : 'Pick a duration'),
+    h('div', { class: 'bio-properties-panel-label' }, t(current.startsWith('=') ? 'sop.sla.picker.replaces' : 'sop.sla.picker')),
     h('div', { class: 'sop-picker-row' }, [
-      field('days', 'd'),
-      field('hours', 'h'),
-      field('minutes', 'min'),
-      h('button', { type: 'button', class: 'sop-picker-apply', onClick: apply, title: 'Set the SLA to this duration' }, 'Set'),
+      field('days', t('sop.sla.picker.days')),
+      field('hours', t('sop.sla.picker.hours')),
+      field('minutes', t('sop.sla.picker.minutes')),
+      h('button', { type: 'button', class: 'sop-picker-apply', onClick: apply, title: t('sop.sla.picker.set.title') }, t('sop.sla.picker.set')),
     ]),
   ]);
 }
@@ -119,11 +120,11 @@ export function CalendarEntry(props: EntryProps & { kind: string }) {
     const names = calendars.names();
     const value = sopAttr(target, 'calendar');
     const options = [
-      { value: '', label: kind === 'process' ? '(none: wall-clock time)' : "(the process's calendar, else wall-clock time)" },
+      { value: '', label: t(kind === 'process' ? 'sop.calendar.none.process' : 'sop.calendar.none.step') },
       ...names.map((name) => ({ value: name, label: name })),
     ];
-    if (value && !value.startsWith('=') && !names.includes(value)) options.push({ value, label: `${value} (not in the calendars file)` });
-    options.push({ value: FEEL_OPTION, label: 'FEEL expression…' });
+    if (value && !value.startsWith('=') && !names.includes(value)) options.push({ value, label: t('sop.calendar.unknown', { name: value }) });
+    options.push({ value: FEEL_OPTION, label: t('sop.calendar.feel') });
     return options;
   };
   const setValue = (value: string) => {
@@ -135,8 +136,8 @@ export function CalendarEntry(props: EntryProps & { kind: string }) {
     modeling.updateModdleProperties(element, target, { 'sop:calendar': clean(value) });
   };
   const file = calendars.file().file;
-  const description = calendars.error() ?? (file ? `From ${file}.` : 'No calendars file found next to the diagram (calendars.json, .yaml or .yml).');
-  return h(SelectEntry, { id, element, label: 'Calendar', description, getValue, setValue, getOptions });
+  const description = calendars.error() ?? (file ? t('sop.calendar.from', { file }) : t('sop.calendar.no-file'));
+  return h(SelectEntry, { id, element, label: t('sop.calendar'), description, getValue, setValue, getOptions });
 }
 
 /** The calendar expression, shown when the calendar is FEEL. */
@@ -145,8 +146,8 @@ export function CalendarExpressionEntry(props: EntryProps) {
   return h(SopTextEntry, {
     ...props,
     name: 'calendar',
-    label: 'Calendar expression',
-    description: 'FEEL giving a calendar name, or null for wall-clock time.',
+    label: t('sop.calendar-expression'),
+    description: t('sop.calendar-expression.description'),
     validate: validateFeel,
     multiline: true,
   });
@@ -187,14 +188,14 @@ export function RuleTextEntry(props: RuleEntryProps & { name: string; label: str
 export function RuleCodeEntry(props: RuleEntryProps) {
   const action = props.rule.get('action');
   const validate = useCallback((value: string | undefined) => requiredForAction(action, 'escalationCode', value), [action]);
-  return h(RuleTextEntry, { ...props, name: 'escalationCode', label: 'Escalation code', description: 'With escalate: the code the boundary event catches.', validate });
+  return h(RuleTextEntry, { ...props, name: 'escalationCode', label: t('sop.rule.code'), description: t('sop.rule.code.description'), validate });
 }
 
 /** The target of a `reassign` or `notify` rule: required for those actions. */
 export function RuleTargetEntry(props: RuleEntryProps) {
   const action = props.rule.get('action');
   const validate = useCallback((value: string | undefined) => requiredForAction(action, 'target', value) ?? validateTarget(value), [action]);
-  return h(RuleTextEntry, { ...props, name: 'target', label: 'Target', description: 'group:<id> or user:<id>, comma separated, or FEEL.', validate });
+  return h(RuleTextEntry, { ...props, name: 'target', label: t('sop.rule.target'), description: t('sop.rule.target.description'), validate });
 }
 
 /** The action of a rule. */
@@ -204,38 +205,38 @@ export function RuleActionEntry(props: RuleEntryProps) {
   return h(SelectEntry, {
     id,
     element,
-    label: 'Action',
+    label: t('sop.rule.action'),
     getValue: () => rule.get('action') ?? '',
     setValue: (value: string) => modeling.updateModdleProperties(element, rule, { action: value }),
-    getOptions: () => ESCALATION_ACTIONS.map((a) => ({ value: a, label: a })),
+    getOptions: () => ESCALATION_ACTIONS.map((a) => ({ value: a, label: t(`sop.rule.action.${a}`) })),
   });
 }
 
 /** When a rule fires. */
 export function RuleAtEntry(props: RuleEntryProps) {
-  return h(RuleTextEntry, { ...props, name: 'at', label: 'At', description: 'A share of the SLA (75%) or a duration from the start (PT4H).', validate: validateAt });
+  return h(RuleTextEntry, { ...props, name: 'at', label: t('sop.rule.at'), description: t('sop.rule.at.description'), validate: validateAt });
 }
 
 /** How often a rule repeats. */
 export function RuleEveryEntry(props: RuleEntryProps) {
-  return h(RuleTextEntry, { ...props, name: 'every', label: 'Every', description: 'Repeat this often while the step is open (PT4H).', validate: validateDuration });
+  return h(RuleTextEntry, { ...props, name: 'every', label: t('sop.rule.every'), description: t('sop.rule.every.description'), validate: validateDuration });
 }
 
 /** How many times a rule fires at most. */
 export function RuleTimesEntry(props: RuleEntryProps) {
-  return h(RuleTextEntry, { ...props, name: 'times', label: 'Times', description: 'At most this many firings.', validate: validateTimes, integer: true });
+  return h(RuleTextEntry, { ...props, name: 'times', label: t('sop.rule.times'), description: t('sop.rule.times.description'), validate: validateTimes, integer: true });
 }
 
 /** The text a reminder or notification carries. */
 export function RuleMessageEntry(props: RuleEntryProps) {
-  return h(RuleTextEntry, { ...props, name: 'message', label: 'Message' });
+  return h(RuleTextEntry, { ...props, name: 'message', label: t('sop.rule.message') });
 }
 
 /** Buttons moving a rule up or down the list. */
 export function RuleOrderEntry(props: RuleEntryProps & { index: number; count: number; move: (from: number, to: number) => void }) {
   const { id, index, count, move } = props;
   return h('div', { class: 'bio-properties-panel-entry sop-rule-order', 'data-entry-id': id }, [
-    h('button', { type: 'button', class: 'sop-move-up', disabled: index === 0, onClick: () => move(index, index - 1), title: 'Move this rule up' }, '↑ Up'),
-    h('button', { type: 'button', class: 'sop-move-down', disabled: index === count - 1, onClick: () => move(index, index + 1), title: 'Move this rule down' }, '↓ Down'),
+    h('button', { type: 'button', class: 'sop-move-up', disabled: index === 0, onClick: () => move(index, index - 1), title: t('sop.rule.up.title') }, t('sop.rule.up')),
+    h('button', { type: 'button', class: 'sop-move-down', disabled: index === count - 1, onClick: () => move(index, index + 1), title: t('sop.rule.down.title') }, t('sop.rule.down')),
   ]);
 }

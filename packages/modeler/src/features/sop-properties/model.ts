@@ -3,6 +3,8 @@
  * to read them. Pure: reads moddle elements, changes nothing.
  */
 
+import { t, tr } from '../../i18n/language.js';
+
 /** A bpmn-js moddle element (business object). */
 export interface ModdleElement {
   $type: string;
@@ -73,11 +75,15 @@ export function reorderRules(values: readonly ModdleElement[], from: number, to:
   return out;
 }
 
-/** A short label of a rule for its list entry: `at 75% → remind`. Pure. */
+/** A short label of a rule for its list entry, in the page's language: `at 75% → remind`. Pure. */
 export function ruleLabel(rule: ModdleElement): string {
-  const at = rule.get('at') || '?';
-  const action = rule.get('action') || '?';
-  const code = rule.get('escalationCode');
-  const every = rule.get('every');
-  return `at ${at}${every ? `, every ${every}` : ''} → ${action}${code ? ` ${code}` : ''}`;
+  const action: string | undefined = rule.get('action');
+  const every: string | undefined = rule.get('every');
+  const code: string | undefined = rule.get('escalationCode');
+  return t('sop.rule.title', {
+    at: rule.get('at') || '?',
+    every: every ? t('sop.rule.title.every', { every }) : '',
+    action: action ? (tr.template(`sop.rule.action.${action}`) === undefined ? action : t(`sop.rule.action.${action}`)) : '?',
+    code: code ? ` ${code}` : '',
+  });
 }

@@ -8,6 +8,7 @@
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { createSopDescriptor } from '@sopflow/moddle';
 import type { AuditEvent, InstanceView, TaskRow } from '@sopflow/engine';
+import { t } from '../../i18n/language.js';
 import { h } from '../../app/dom.js';
 import { fitDiagram } from '../../app/fitDiagram.js';
 import SimulationOverlays from '../../features/simulation/SimulationOverlays.js';
@@ -64,8 +65,8 @@ export class DiagramView {
       if (level) this.mark(node, `heat-${level}`);
       if (breaches) this.mark(node, 'heat-breach');
       const badges = h('div', { class: 'heat-badges' });
-      if (waiting) badges.append(h('span', { class: 'heat-badge waiting', attrs: { 'data-node': node, 'data-count': String(waiting) }, title: `${waiting} case(s) waiting here` }, `${waiting} waiting`));
-      if (breaches) badges.append(h('span', { class: 'heat-badge breaches', attrs: { 'data-node': node, 'data-count': String(breaches) }, title: `${breaches} SLA breach(es) here` }, `${breaches} breach${breaches === 1 ? '' : 'es'}`));
+      if (waiting) badges.append(h('span', { class: 'heat-badge waiting', attrs: { 'data-node': node, 'data-count': String(waiting) }, title: t('monitor.heat.waiting.title', { n: waiting }) }, t('monitor.heat.waiting', { n: waiting })));
+      if (breaches) badges.append(h('span', { class: 'heat-badge breaches', attrs: { 'data-node': node, 'data-count': String(breaches) }, title: t('monitor.heat.breaches.title', { n: breaches }) }, t('monitor.heat.breaches', { n: breaches })));
       if (badges.childElementCount) overlays.add(node, HEAT_OVERLAY, { position: { top: -22, left: 0 }, html: badges, scale: { min: 0.9 } });
     }
   }

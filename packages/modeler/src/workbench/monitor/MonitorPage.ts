@@ -8,12 +8,28 @@
  */
 import { parseDateTime } from '@sopflow/engine';
 import { h, replaceChildren } from '../../app/dom.js';
+import { t, tr } from '../../i18n/language.js';
 import { debounce, followFeed } from '../live.js';
 import type { Shell } from '../shell.js';
 import type { CaseDetail, ProcessSummary } from '../types.js';
 import type { WorkbenchClient } from '../WorkbenchClient.js';
 import { DiagramView } from './DiagramView.js';
-import { auditDetail, parseRoute, TECHNICAL, TIMER_KINDS, type Route } from './format.js';
+import { auditDetail, parseRoute, TECHNICAL, type Route } from './format.js';
+
+/** A case's status in words (`running` / `运行中`). Pure. */
+function statusText(status: string): string {
+  return tr.template(`monitor.status.${status}`) === undefined ? status : t(`monitor.status.${status}`);
+}
+
+/** An audit event's type in words (`task completed` / `任务完成`); the type itself when it has none. Pure. */
+function eventText(type: string): string {
+  return tr.template(`workbench.event.${type}`) === undefined ? type : t(`workbench.event.${type}`);
+}
+
+/** A timer's role in words. Pure. */
+function timerText(kind: string): string {
+  return tr.template(`monitor.timer.${kind}`) === undefined ? kind : t(`monitor.timer.${kind}`);
+}
 import { reportView } from './reportCharts.js';
 
 /** The Monitor view in a shell. */
@@ -24,7 +40,7 @@ export class MonitorPage {
   private readonly refreshSoon = debounce(() => void this.refresh(), 200);
   private readonly els = {
     list: h('ul', { class: 'process-list', attrs: { id: 'monitor-processes' } }),
-    reportLink: h('a', { class: 'report-link', attrs: { id: 'nav-report' } }, 'KPI report'),
+    reportLink: h('a', { class: 'report-link', attrs: { id: 'nav-report' } }, t('monitor.report-link')),
     heading: h('div', { class: 'monitor-heading', attrs: { id: 'monitor-heading' } }),
     canvas: h('div', { class: 'diagram', attrs: { id: 'diagram' } }),
     diagramPane: h('div', { class: 'diagram-pane' }),
@@ -41,7 +57,7 @@ export class MonitorPage {
     replaceChildren(els.diagramPane, els.canvas);
     replaceChildren(
       shell.main,
-      h('aside', { class: 'monitor-side' }, h('h2', {}, 'Processes'), els.list, els.reportLink),
+      h('aside', { class: 'monitor-side' }, h('h2', {}, t('monitor.processes')), els.list, els.reportLink),
       h('div', { class: 'monitor-body' }, els.heading, els.diagramPane, els.details),
     );
     this.diagram = new DiagramView(els.canvas);
@@ -87,9 +103,9 @@ export class MonitorPage {
           h(
             'div',
             { class: 'counts' },
-            h('span', { class: 'count running', attrs: { 'data-count': String(p.counts.running) } }, `${p.counts.running} running`),
-            h('span', { class: 'count completed', attrs: { 'data-count': String(p.counts.completed) } }, `${p.counts.completed} completed`),
-            h('span', { class: `count breached${p.counts.breached ? ' alert' : ''}`, attrs: { 'data-count': String(p.counts.breached) } }, `${p.counts.breached} breached`),
+            h('span', { class: 'count running', attrs: { 'data-count': String(p.counts.running) } }, t('monitor.count.running', { n: p.counts.running })),
+            h('span', { class: 'count completed', attrs: { 'data-count': String(p.counts.completed) } }, t('monitor.count.completed', { n: p.counts.completed })),
+            h('span', { class: `count breached${p.counts.breached ? ' alert' : ''}`, attrs: { 'data-count': String(p.counts.breached) } }, t('monitor.count.breached', { n: p.counts.breached })),
           ),
         ),
       ),
@@ -101,7 +117,7 @@ export class MonitorPage {
     this.els.diagramPane.hidden = false;
     const process = this.processes.find((p) => p.id === id);
     if (!process) {
-      replaceChildren(this.els.heading, h('h1', {}, 'No process deployed'), h('p', { class: 'muted' }, 'Deploy a diagram from the Run view or the modeler.'));
+      replaceChildren(this.els.heading, h('h1', {}, t('monitor.no-process')), h('p', { class: 'muted' }, t('monitor.no-process.hint')));
       replaceChildren(this.els.details);
       return;
     }
@@ -111,15 +127,15 @@ export class MonitorPage {
     replaceChildren(
       this.els.heading,
       h('h1', {}, process.name ?? process.id, h('span', { class: 'muted' }, ` v${process.version}`)),
-      h('p', { class: 'legend' }, h('span', { class: 'heat-badge waiting' }, 'n waiting'), ' open tasks and activities of running cases · ', h('span', { class: 'heat-badge breaches' }, 'n breaches'), ' SLA breaches so far, every version'),
+      h('p', { class: 'legend' }, h('span', { class: 'heat-badge waiting' }, t('monitor.legend.waiting')), t('monitor.legend.waiting.text'), h('span', { class: 'heat-badge breaches' }, t('monitor.legend.breaches')), t('monitor.legend.breaches.text')),
     );
     replaceChildren(
       this.els.details,
-      h('h2', {}, `Cases (${cases.total}, newest first)`),
+      h('h2', {}, t('monitor.cases', { n: cases.total })),
       h(
         'table',
         { class: 'grid', attrs: { id: 'case-list' } },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Case'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Ended'), h('th', {}, 'Version'))),
+        h('thead', {}, h('tr', {}, h('th', {}, t('monitor.col.case')), h('th', {}, t('monitor.col.status')), h('th', {}, t('monitor.col.started')), h('th', {}, t('monitor.col.ended')), h('th', {}, t('monitor.col.version')))),
         h(
           'tbody',
           {},
@@ -128,7 +144,7 @@ export class MonitorPage {
               'tr',
               { attrs: { 'data-case': c.id, 'data-status': c.status } },
               h('td', {}, h('a', { attrs: { href: `#case=${encodeURIComponent(c.id)}` } }, c.businessKey ?? c.id.slice(0, 8))),
-              h('td', {}, h('span', { class: `badge ${c.status}` }, c.status), c.incidents ? h('span', { class: 'badge alert' }, `${c.incidents} incident(s)`) : null),
+              h('td', {}, h('span', { class: `badge ${c.status}` }, statusText(c.status)), c.incidents ? h('span', { class: 'badge alert' }, t('monitor.incidents', { n: c.incidents })) : null),
               h('td', {}, this.shell.format(c.startedAt)),
               h('td', {}, c.endedAt !== undefined ? this.shell.format(c.endedAt) : '—'),
               h('td', {}, `v${c.version}`),
@@ -151,10 +167,15 @@ export class MonitorPage {
       h(
         'h1',
         {},
-        `Case ${instance.businessKey ?? instance.id.slice(0, 8)} `,
-        h('span', { class: `badge ${instance.status}`, attrs: { id: 'case-status', 'data-status': instance.status } }, instance.status),
+        t('monitor.case.title', { key: instance.businessKey ?? instance.id.slice(0, 8) }),
+        h('span', { class: `badge ${instance.status}`, attrs: { id: 'case-status', 'data-status': instance.status } }, statusText(instance.status)),
       ),
-      h('p', { class: 'muted' }, `${detail.processName ?? instance.processId} v${instance.version} · id ${instance.id} · started ${this.shell.format(instance.startedAt)}${instance.endedAt !== undefined ? ` · ended ${this.shell.format(instance.endedAt)}` : ''}`),
+      h(
+        'p',
+        { class: 'muted' },
+        t('monitor.case.meta', { process: detail.processName ?? instance.processId, version: instance.version, id: instance.id, started: this.shell.format(instance.startedAt) }),
+        instance.endedAt !== undefined ? t('monitor.case.meta.ended', { ended: this.shell.format(instance.endedAt) }) : '',
+      ),
     );
     replaceChildren(this.els.details, h('div', { class: 'case-columns' }, this.caseTasks(detail), this.caseTimers(detail)), this.caseAudit(detail));
   }
@@ -163,48 +184,48 @@ export class MonitorPage {
     return h(
       'section',
       { class: 'card', attrs: { id: 'case-tasks' } },
-      h('h2', {}, 'Open tasks'),
+      h('h2', {}, t('monitor.case.tasks')),
       h(
         'ul',
         { class: 'plain' },
         ...(detail.tasks.length
-          ? detail.tasks.map((t) =>
+          ? detail.tasks.map((task) =>
               h(
                 'li',
-                { attrs: { 'data-node': t.node } },
-                h('strong', {}, t.name ?? t.node),
-                ` — ${t.assignee ? `assigned to ${t.assignee}` : [...t.candidateGroups.map((g) => `group ${g}`), ...t.candidateUsers].join(', ')}`,
-                t.due !== undefined ? h('span', { class: t.due < this.shell.now() ? 'alert' : 'muted' }, ` · due ${this.shell.format(t.due)}`) : null,
+                { attrs: { 'data-node': task.node } },
+                h('strong', {}, task.name ?? task.node),
+                ` — ${task.assignee ? t('monitor.case.assigned', { user: task.assignee }) : tr.list([...task.candidateGroups.map((group) => t('monitor.case.group', { group })), ...task.candidateUsers])}`,
+                task.due !== undefined ? h('span', { class: task.due < this.shell.now() ? 'alert' : 'muted' }, t('monitor.case.due', { due: this.shell.format(task.due) })) : null,
               ),
             )
-          : [h('li', { class: 'muted' }, 'None.')]),
+          : [h('li', { class: 'muted' }, t('monitor.case.none'))]),
       ),
-      detail.instance.incidents.length ? h('h3', {}, 'Incidents') : null,
+      detail.instance.incidents.length ? h('h3', {}, t('monitor.case.incidents')) : null,
       ...detail.instance.incidents.map((i) => h('p', { class: 'alert' }, `${i.node}: ${i.message}`)),
     );
   }
 
   private caseTimers(detail: CaseDetail): HTMLElement {
     const rows = [
-      ...detail.instance.activities.flatMap((a) => (a.due !== undefined ? [{ node: a.node, what: 'SLA deadline', due: a.due }] : [])),
-      ...detail.instance.timers.map((t) => ({ node: t.node, what: TIMER_KINDS[t.kind] ?? t.kind, due: t.due })),
-      ...(detail.instance.sla?.due !== undefined ? [{ node: '(process)', what: 'case SLA', due: detail.instance.sla.due }] : []),
+      ...detail.instance.activities.flatMap((a) => (a.due !== undefined ? [{ node: a.node, what: t('monitor.timer.sla-deadline'), due: a.due }] : [])),
+      ...detail.instance.timers.map((timer) => ({ node: timer.node, what: timerText(timer.kind), due: timer.due })),
+      ...(detail.instance.sla?.due !== undefined ? [{ node: t('monitor.case.process'), what: t('monitor.timer.case-sla'), due: detail.instance.sla.due }] : []),
     ].sort((a, b) => a.due - b.due);
     const name = (node: string) => detail.instance.activities.find((a) => a.node === node)?.name ?? node;
     return h(
       'section',
       { class: 'card', attrs: { id: 'case-timers' } },
-      h('h2', {}, 'Timers and deadlines'),
+      h('h2', {}, t('monitor.case.timers')),
       h(
         'table',
         { class: 'grid' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Step'), h('th', {}, 'What'), h('th', {}, 'Due'))),
+        h('thead', {}, h('tr', {}, h('th', {}, t('monitor.case.col.step')), h('th', {}, t('monitor.case.col.what')), h('th', {}, t('monitor.case.col.due')))),
         h(
           'tbody',
           {},
           ...(rows.length
             ? rows.map((r) => h('tr', { attrs: { 'data-node': r.node } }, h('td', {}, name(r.node)), h('td', {}, r.what), h('td', { class: r.due < this.shell.now() ? 'alert' : '' }, this.shell.format(r.due))))
-            : [h('tr', {}, h('td', { class: 'muted', attrs: { colspan: '3' } }, 'None pending.'))]),
+            : [h('tr', {}, h('td', { class: 'muted', attrs: { colspan: '3' } }, t('monitor.case.none-pending')))]),
         ),
       ),
     );
@@ -216,18 +237,22 @@ export class MonitorPage {
     return h(
       'section',
       { class: 'card', attrs: { id: 'case-audit' } },
-      h('h2', { class: 'audit-heading' }, 'Audit trail', h('label', { class: 'inline muted' }, this.els.everyEvent, 'every event')),
+      h('h2', { class: 'audit-heading' }, t('monitor.audit'), h('label', { class: 'inline muted' }, this.els.everyEvent, t('monitor.audit.every'))),
       h(
         'p',
         { class: `verify ${verify.ok ? 'ok' : 'alert'}`, attrs: { id: 'case-verify', 'data-ok': String(verify.ok) } },
         verify.ok
-          ? `✓ Verified: ${detail.audit.length} events, the hash chain is intact.`
-          : `✗ The hash chain is broken: ${verify.problems.map((p) => `event ${p.seq} ${p.kind} (${p.message})`).join('; ')}`,
+          ? t('monitor.audit.verified', { n: detail.audit.length })
+          : t('monitor.audit.broken', { problems: verify.problems.map((p) => t('monitor.audit.problem', { seq: p.seq, kind: p.kind, message: p.message })).join('; ') }),
       ),
       h(
         'table',
         { class: 'grid audit' },
-        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'Step'), h('th', {}, 'Actor'), h('th', {}, 'Details'))),
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', {}, '#'), ...(['time', 'event', 'step', 'actor', 'details'] as const).map((column) => h('th', {}, t(`monitor.audit.col.${column}`)))),
+        ),
         h(
           'tbody',
           {},
@@ -237,7 +262,7 @@ export class MonitorPage {
               { class: `audit-${e.type.replace(/\./g, '-')}`, attrs: { 'data-type': e.type, 'data-seq': String(e.seq) } },
               h('td', { class: 'num' }, e.seq),
               h('td', {}, this.shell.format(e.time)),
-              h('td', {}, e.type),
+              h('td', { attrs: { title: e.type } }, eventText(e.type)),
               h('td', {}, e.nodeName ?? e.node ?? ''),
               h('td', {}, e.actor),
               h('td', { class: 'detail' }, auditDetail(e)),
@@ -250,7 +275,7 @@ export class MonitorPage {
 
   private async showReport(): Promise<void> {
     this.els.diagramPane.hidden = true;
-    const process = h('select', { attrs: { id: 'report-process' } }, h('option', { attrs: { value: '' } }, 'every process'), ...this.processes.map((p) => h('option', { attrs: { value: p.id } }, p.name ?? p.id)));
+    const process = h('select', { attrs: { id: 'report-process' } }, h('option', { attrs: { value: '' } }, t('report.every-process')), ...this.processes.map((p) => h('option', { attrs: { value: p.id } }, p.name ?? p.id)));
     const from = h('input', { attrs: { id: 'report-from', type: 'date' } });
     const to = h('input', { attrs: { id: 'report-to', type: 'date' } });
     const body = h('div', { attrs: { id: 'report-body' } });
@@ -265,15 +290,15 @@ export class MonitorPage {
     };
     replaceChildren(
       this.els.heading,
-      h('h1', {}, 'KPI report'),
-      h('p', { class: 'muted' }, 'Per process, step and department: cycle times, SLA compliance, reminders, escalations, re-opens and overdue steps (sopflow report computes the same). Dates are days in the workbench’s zone; “To” is exclusive.'),
+      h('h1', {}, t('report.title')),
+      h('p', { class: 'muted' }, t('report.intro')),
       h(
         'form',
         { class: 'report-filter', on: { submit: (e: Event) => (e.preventDefault(), void load()) } },
-        h('label', {}, 'Process ', process),
-        h('label', {}, 'From ', from),
-        h('label', {}, 'To ', to),
-        h('button', { attrs: { id: 'report-apply', type: 'submit' } }, 'Show'),
+        h('label', {}, t('report.process'), process),
+        h('label', {}, t('report.from'), from),
+        h('label', {}, t('report.to'), to),
+        h('button', { attrs: { id: 'report-apply', type: 'submit' } }, t('report.show')),
       ),
     );
     replaceChildren(this.els.details, body);

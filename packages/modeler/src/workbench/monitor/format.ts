@@ -3,6 +3,7 @@
  * and timers in words, heat levels. No DOM.
  */
 import type { AuditEvent } from '@sopflow/engine';
+import { t } from '../../i18n/language.js';
 
 /** Where the view is. */
 export type Route = { view: 'process'; id?: string } | { view: 'case'; id: string } | { view: 'report' };
@@ -20,16 +21,13 @@ export function parseRoute(hash: string): Route {
 /** Audit events a person reads (token moves hidden unless asked). */
 export const TECHNICAL = new Set(['timer.fired', 'node.entered', 'node.left', 'gateway.joined', 'timer.scheduled', 'timer.cancelled', 'sla.cancelled', 'boundary.triggered', 'multi.started', 'multi.completed', 'scope.terminated']);
 
-/** Timer roles in words. */
-export const TIMER_KINDS: Readonly<Record<string, string>> = { sla: 'SLA rule (reminder, escalation)', boundary: 'boundary timer', wait: 'timer event', eventSub: 'event sub-process timer', eventGateway: 'timer after a gateway' };
-
-/** A short line for an audit event's data: who, which code, which variables. Pure. */
+/** A short line for an audit event's data, in the page's language: who, which code, which variables. Pure. */
 export function auditDetail(event: AuditEvent): string {
   const d = event.data;
   const parts: string[] = [];
   if (typeof d.code === 'string') parts.push(d.code);
-  if (typeof d.by === 'string') parts.push(`by ${d.by}`);
-  if (Array.isArray(d.candidateGroups) && d.candidateGroups.length) parts.push(`groups ${d.candidateGroups.join(', ')}`);
+  if (typeof d.by === 'string') parts.push(t('monitor.audit.by', { actor: d.by }));
+  if (Array.isArray(d.candidateGroups) && d.candidateGroups.length) parts.push(t('monitor.audit.groups', { groups: d.candidateGroups.join(', ') }));
   if (typeof d.message === 'string' && event.type.startsWith('message.')) parts.push(d.message);
   if (d.variables && typeof d.variables === 'object' && Object.keys(d.variables).length) parts.push(JSON.stringify(d.variables));
   if (Array.isArray(d.changes)) parts.push((d.changes as Array<{ name: string }>).map((c) => c.name).join(', '));

@@ -7,4 +7,4 @@ import '../workbench.css';
 import { startView } from '../start.js';
 import { MonitorPage } from './MonitorPage.js';
 
-void startView(document.getElementById('app')!, 'monitor', 'Monitor', (shell, client) => new MonitorPage(shell, client));
+void startView(document.getElementById('app')!, 'monitor', (shell, client) => new MonitorPage(shell, client));

@@ -4,8 +4,9 @@
  * per step (median to p90, and the maximum), and the tables per process,
  * step and department. SVG built with DOM calls; every text is a text node.
  */
-import { humanDuration, type Kpi, type Report } from '@sopflow/engine';
+import type { Kpi, Report } from '@sopflow/engine';
 import { h } from '../../app/dom.js';
+import { formatDuration as humanDuration, t, tr } from '../../i18n/language.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -18,7 +19,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 
 /** `87.5 %`, or `–` without SLAs. Pure. */
 export function percent(value: number | null): string {
-  return value === null ? '–' : `${(value * 100).toFixed(1)} %`;
+  return value === null ? '–' : `${tr.number(value * 100, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
 }
 
 const LABEL_W = 240;
@@ -46,14 +47,14 @@ export function barChart(id: string, title: string, items: Array<{ label: string
       svg('text', { x: LABEL_W + w + 6, y: y + 17 }, item.text),
     );
   });
-  if (!items.length) figure.append(h('p', { class: 'muted' }, 'Nothing to show yet.'));
+  if (!items.length) figure.append(h('p', { class: 'muted' }, t('report.chart.empty')));
   return figure;
 }
 
 /** Cycle time per step: median to p90 as a bar, the maximum as a dot. */
 export function cycleChart(report: Report): HTMLElement {
   const items = report.nodes.filter((n) => n.cycle.count > 0);
-  const { figure, body } = chart('chart-cycle', 'Cycle time per step: median to 90th percentile (bar), maximum (dot)', items.length, 200);
+  const { figure, body } = chart('chart-cycle', t('report.chart.cycle'), items.length, 200);
   const max = Math.max(1, ...items.map((n) => n.cycle.maxMs ?? 0));
   const x = (ms: number | null) => LABEL_W + ((ms ?? 0) / max) * PLOT_W;
   items.forEach((n, i) => {
@@ -66,11 +67,11 @@ export function cycleChart(report: Report): HTMLElement {
       svg('text', { x: LABEL_W + PLOT_W + 10, y: y + 17 }, `${humanDuration(n.cycle.medianMs)} · ${humanDuration(n.cycle.p90Ms)} · ${humanDuration(n.cycle.maxMs)}`),
     );
   });
-  if (!items.length) figure.append(h('p', { class: 'muted' }, 'No step has finished in this period.'));
+  if (!items.length) figure.append(h('p', { class: 'muted' }, t('report.chart.no-step')));
   return figure;
 }
 
-const COLUMNS = ['executions', 'median', 'p90', 'max', 'SLA met', 'compliance', 'reminders', 'escalations', 're-opens', 'overdue'];
+const COLUMNS = ['executions', 'median', 'p90', 'max', 'sla-met', 'compliance', 'reminders', 'escalations', 'reopens', 'overdue'];
 
 function cells(k: Kpi): string[] {
   return [String(k.executions), humanDuration(k.cycle.medianMs), humanDuration(k.cycle.p90Ms), humanDuration(k.cycle.maxMs), `${k.slaMet}/${k.withSla}`, percent(k.compliance), String(k.reminders), String(k.escalations), String(k.reopens), String(k.overdue)];
@@ -81,7 +82,7 @@ export function kpiTable(id: string, first: string, rows: Array<{ name: string; 
   return h(
     'table',
     { class: 'grid kpi', attrs: { id } },
-    h('thead', {}, h('tr', {}, h('th', {}, first), ...COLUMNS.map((c) => h('th', {}, c)))),
+    h('thead', {}, h('tr', {}, h('th', {}, first), ...COLUMNS.map((c) => h('th', {}, t(`report.col.${c}`))))),
     h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.name), ...cells(r.kpi).map((c) => h('td', { class: 'num' }, c))))),
   );
 }
@@ -99,24 +100,24 @@ export function reportView(report: Report): HTMLElement {
           'div',
           { class: 'card report-card', attrs: { 'data-process': p.processId } },
           h('h3', {}, p.processId),
-          h('p', {}, `${p.instances.started} started · ${p.instances.completed} completed · ${p.instances.cancelled} cancelled · ${p.instances.running} running`),
-          h('p', {}, 'Step SLA compliance ', h('strong', {}, percent(p.compliance)), ' · case SLA compliance ', h('strong', {}, percent(p.instanceCompliance))),
-          h('p', {}, `Case time median ${humanDuration(p.instanceCycle.medianMs)}, p90 ${humanDuration(p.instanceCycle.p90Ms)}`),
+          h('p', {}, t('report.card.instances', { ...p.instances })),
+          h('p', {}, t('report.card.step-compliance'), h('strong', {}, percent(p.compliance)), t('report.card.case-compliance'), h('strong', {}, percent(p.instanceCompliance))),
+          h('p', {}, t('report.card.case-time', { median: humanDuration(p.instanceCycle.medianMs), p90: humanDuration(p.instanceCycle.p90Ms) })),
         ),
       ),
     ),
     barChart(
       'chart-compliance',
-      'SLA compliance per department',
-      report.departments.filter((d) => d.compliance !== null).map((d) => ({ label: d.department, value: (d.compliance ?? 0) * 100, text: `${percent(d.compliance)} of ${d.withSla}`, danger: (d.compliance ?? 1) < 0.8 })),
+      t('report.chart.compliance'),
+      report.departments.filter((d) => d.compliance !== null).map((d) => ({ label: d.department, value: (d.compliance ?? 0) * 100, text: t('report.chart.compliance.bar', { percent: percent(d.compliance), n: d.withSla }), danger: (d.compliance ?? 1) < 0.8 })),
     ),
-    barChart('chart-overdue', 'Overdue steps per department (counted against the department)', report.departments.map((d) => ({ label: d.department, value: d.overdue, text: String(d.overdue), danger: d.overdue > 0 }))),
+    barChart('chart-overdue', t('report.chart.overdue'), report.departments.map((d) => ({ label: d.department, value: d.overdue, text: String(d.overdue), danger: d.overdue > 0 }))),
     cycleChart(report),
-    h('h3', {}, 'Processes'),
-    kpiTable('kpi-processes', 'Process', report.processes.map((p) => ({ name: p.processId, kpi: p }))),
-    h('h3', {}, 'Steps'),
-    kpiTable('kpi-nodes', 'Step', report.nodes.map((n) => ({ name: `${n.processId} / ${n.nodeName ?? n.node}`, kpi: n }))),
-    h('h3', {}, 'Departments'),
-    kpiTable('kpi-departments', 'Department', report.departments.map((d) => ({ name: d.department, kpi: d }))),
+    h('h3', {}, t('report.processes')),
+    kpiTable('kpi-processes', t('report.col.process'), report.processes.map((p) => ({ name: p.processId, kpi: p }))),
+    h('h3', {}, t('report.steps')),
+    kpiTable('kpi-nodes', t('report.col.step'), report.nodes.map((n) => ({ name: `${n.processId} / ${n.nodeName ?? n.node}`, kpi: n }))),
+    h('h3', {}, t('report.departments')),
+    kpiTable('kpi-departments', t('report.col.department'), report.departments.map((d) => ({ name: d.department, kpi: d }))),
   );
 }

@@ -4,4 +4,4 @@ import '../workbench.css';
 import { startView } from '../start.js';
 import { RunPage } from './RunPage.js';
 
-void startView(document.getElementById('app')!, 'run', 'Run', (shell, client) => new RunPage(shell, client));
+void startView(document.getElementById('app')!, 'run', (shell, client) => new RunPage(shell, client));
