@@ -10,7 +10,8 @@ const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 // their dist/ and simulates with exactly the engine code of the repository.
 export default defineConfig({
   base: './',
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  // One preact: form-js's editor pins an older one than the properties panel it renders with (two copies break hooks).
+  resolve: { conditions: ['source', ...defaultClientConditions], dedupe: ['preact'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

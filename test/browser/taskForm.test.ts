@@ -1,0 +1,95 @@
+/// <reference lib="dom" />
+/**
+ * Task forms in the modeler, in Chromium: an owner opens the form-js
+ * editor from a user task's SOP tab (on a form generated from its
+ * `<sop:field>`s), changes a label, saves — the task now holds
+ * `<sop:form>` in place of its fields, as one undoable step — and the
+ * saved file has it.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, ensureModelerBuilt, openDiagram, openModeler, type Modeler } from './harness.js';
+
+const available = browserAvailable();
+const APPROVAL = 'cross-department-approval/cross-department-approval.bpmn';
+
+/** The XML of one element, from its opening tag to its closing one. */
+function elementXml(xml: string, id: string): string {
+  const match = new RegExp(`<bpmn:(\\w+) id="${id}"[\\s\\S]*?</bpmn:\\1>`).exec(xml);
+  if (!match) throw new Error(`No element ${id} in the saved diagram.`);
+  return match[0];
+}
+
+describe.skipIf(!available)('task forms in the modeler', () => {
+  let modeler: Modeler | undefined;
+
+  beforeAll(() => {
+    ensureModelerBuilt();
+  }, 180_000);
+
+  afterEach(async () => {
+    const errors = modeler?.errors ?? [];
+    await modeler?.close();
+    modeler = undefined;
+    expect(errors).toEqual([]);
+  });
+
+  it('should open the form editor on a task\'s <sop:field>s, save the edited form as <sop:form> (undoable) and write it to the file', async () => {
+    // given: the approval SOP, its initial review selected (one <sop:field>: the decision)
+    const m = (modeler = await openModeler('task-form'));
+    const page = m.page;
+    await openDiagram(page, APPROVAL);
+    await page.locator('#tab-properties').click();
+    await page.locator('g.djs-element[data-element-id="Task_InitialReview"]').click();
+    const entry = page.locator('[data-entry-id="sop-form"]');
+    await entry.waitFor();
+    expect(await entry.locator('[data-form-source]').getAttribute('data-form-source')).toBe('sop:field');
+
+    // when: the form editor is opened and the decision's label changed
+    await page.locator('#sop-form-edit').click();
+    const dialog = page.locator('#form-editor');
+    await dialog.waitFor();
+    const field = dialog.locator('.fjs-editor-container .fjs-form-field-select');
+    await field.waitFor();
+    await m.shot('form-editor');
+    await field.click();
+    const general = dialog.locator('[data-group-id="group-general"] .bio-properties-panel-group-header');
+    await general.waitFor();
+    if (!/\bopen\b/.test((await general.getAttribute('class')) ?? '')) await general.click();
+    const label = dialog.locator('#bio-properties-panel-label');
+    await label.waitFor();
+    await label.fill('Review decision');
+    await dialog.locator('.fjs-editor-container .fjs-form-field-select', { hasText: 'Review decision' }).waitFor();
+    await m.shot('form-editor-label-changed');
+    await page.locator('#form-editor-save').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // then: the task holds a form-js form now
+    await entry.locator('[data-form-source="sop:form"]').waitFor();
+    expect(await entry.textContent()).toContain('with 1 field');
+
+    // when: undone and redone
+    await page.locator('#canvas svg[tabindex="0"]').focus();
+    await page.keyboard.press('Control+z');
+    await entry.locator('[data-form-source="sop:field"]').waitFor();
+    await page.keyboard.press('Control+y');
+    await entry.locator('[data-form-source="sop:form"]').waitFor();
+
+    // when: saved
+    await page.locator('#save.dirty').waitFor();
+    await page.locator('#save').click();
+    await page.locator('#status', { hasText: 'Saved' }).waitFor();
+
+    // then: the file has the form in place of the field, and it reads as a form-js schema
+    const task = elementXml(await readFile(join(m.dir, APPROVAL), 'utf8'), 'Task_InitialReview');
+    expect(task).not.toContain('<sop:field');
+    const body = /<sop:form>([\s\S]*?)<\/sop:form>/.exec(task)?.[1];
+    expect(body, task).toBeDefined();
+    const schema = JSON.parse(body!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    expect(schema.components).toEqual([expect.objectContaining({ type: 'select', key: 'decision', label: 'Review decision', validate: { required: true }, values: [{ label: 'approve', value: 'approve' }, { label: 'reject', value: 'reject' }] })]);
+    // …and the problems list stays clean: the diagram still compiles
+    await page.locator('#tab-problems').click();
+    await m.shot('form-saved');
+  });
+});
