@@ -13,6 +13,7 @@ import {
   SlaPickerEntry,
   SopTextEntry,
 } from './entries.js';
+import { t } from '../../i18n/language.js';
 import { escalationRules, reorderRules, ruleLabel, sopTarget, ESCALATION_TYPE, type DiagramElement, type ModdleElement, type SopKind } from './model.js';
 import { validateSla, validateValueOrFeel, validateVariableNames } from './validation.js';
 import { FormEntry } from '../task-form/FormEntry.js';
@@ -78,23 +79,23 @@ export default class SopPropertiesProvider {
     const entries: unknown[] = [];
     if (kind === 'userTask') {
       entries.push(
-        text('sop-assignee', target, 'assignee', 'Assignee', validateValueOrFeel, 'The one user who may complete the task (or FEEL, e.g. =applicant.manager).'),
-        text('sop-candidateGroups', target, 'candidateGroups', 'Candidate groups', validateValueOrFeel, 'Groups whose members may complete it, comma separated.'),
-        text('sop-candidateUsers', target, 'candidateUsers', 'Candidate users', validateValueOrFeel, 'Users who may complete it, comma separated.'),
+        text('sop-assignee', target, 'assignee', t('sop.assignee'), validateValueOrFeel, t('sop.assignee.description')),
+        text('sop-candidateGroups', target, 'candidateGroups', t('sop.candidate-groups'), validateValueOrFeel, t('sop.candidate-groups.description')),
+        text('sop-candidateUsers', target, 'candidateUsers', t('sop.candidate-users'), validateValueOrFeel, t('sop.candidate-users.description')),
       );
     }
     entries.push(
-      text('sop-sla', target, 'sla', 'SLA', validateSla, kind === 'process' ? 'Time the whole case may take: PT2H, P1D, or FEEL starting with =.' : 'Time this step may take: PT2H, P1D, or FEEL starting with =.', true),
+      text('sop-sla', target, 'sla', t('sop.sla'), validateSla, t(kind === 'process' ? 'sop.sla.description.process' : 'sop.sla.description.step'), true),
       { id: 'sop-sla-picker', component: SlaPickerEntry, target },
       { id: 'sop-calendar', component: CalendarEntry, target, kind, isEdited: isSelectEntryEdited },
       { id: 'sop-calendar-expression', component: CalendarExpressionEntry, target, isEdited: isTextAreaEntryEdited },
-      text('sop-department', target, 'department', 'Department', validateValueOrFeel, 'Charged in KPI reports (default: the first candidate group).'),
+      text('sop-department', target, 'department', t('sop.department'), validateValueOrFeel, t('sop.department.description')),
     );
     if (kind === 'process') {
-      entries.push(text('sop-sensitive', target, 'sensitive', 'Sensitive variables', validateVariableNames, 'Kept hashed in the audit trail, never in clear: a comma-separated list.'));
+      entries.push(text('sop-sensitive', target, 'sensitive', t('sop.sensitive'), validateVariableNames, t('sop.sensitive.description')));
     }
     if (kind === 'userTask') entries.push({ id: 'sop-form', component: FormEntry, target });
-    return { id: 'sop', label: 'SOP', entries, shouldOpen: true };
+    return { id: 'sop', label: t('sop.group'), entries, shouldOpen: true };
   }
 
   private escalationGroup(element: DiagramElement, target: ModdleElement): Group {
@@ -122,7 +123,7 @@ export default class SopPropertiesProvider {
     });
     return {
       id: 'sop-escalations',
-      label: 'Escalation rules',
+      label: t('sop.group.escalations'),
       component: ListGroup,
       items,
       add: (event: Event) => {
