@@ -14,7 +14,7 @@ import type { StepLimits } from '../machine/TokenGame.js';
 import type { FeelLimits } from '../feel/index.js';
 import { parse, type ParseOptions } from '../parse/index.js';
 import type { Report, ReportQuery } from '../report/report.js';
-import { emptyCommit, type ActivityQuery, type AuditEvent, type AuditQuery, type InstanceQuery, type JobLease, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
+import { emptyCommit, type ActivityQuery, type Commit, type AuditEvent, type AuditQuery, type InstanceQuery, type JobLease, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
 import { MemoryStore } from '../store/MemoryStore.js';
 import { BusinessCalendar, durationToMillis, parseDuration, type CalendarSpec } from '../time/index.js';
 import { Definitions } from './Definitions.js';
@@ -895,7 +895,8 @@ export class Engine {
           throw error;
         }
         this.publish(unit.events);
-        this.kick();
+        // Only a commit that adds, moves or removes timers or jobs can change what is due next: the others leave the wake-up as it is.
+        if (changesSchedule(unit.commit)) this.kick();
         return unit.results;
       }
     });
@@ -1101,6 +1102,11 @@ export class Engine {
       if (!(error instanceof NotFoundError) && !(error instanceof InvalidStateError)) throw error;
     }
   }
+}
+
+/** Whether a commit touches the rows the scheduler waits on (timers, jobs). */
+function changesSchedule(commit: Commit): boolean {
+  return commit.timers.upsert.length + commit.timers.remove.length + commit.jobs.upsert.length + commit.jobs.remove.length > 0;
 }
 
 /** What the `authorize` hook learns about a task action. */
