@@ -281,6 +281,43 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     errors.length = 0;
   });
 
+  it("should start an approval from its start form: required fields refused in the page, a comma-separated list sent as a list", { timeout: 60_000 }, async () => {
+    // given: the Run view, the approval's start form
+    await page.goto(url('run.html'));
+    await who('chen', 'staff');
+    await page.locator('#start-process option[value="cross-department-approval"]').waitFor({ state: 'attached' });
+    await page.locator('#start-process').selectOption('cross-department-approval');
+    const form = page.locator('#start-form-formjs');
+    await form.getByLabel('Goal').waitFor();
+
+    // when: started empty
+    await page.locator('#start-submit').click();
+
+    // then: refused in the page, every required field marked
+    await page.locator('#status.error', { hasText: 'Not sent' }).waitFor();
+    expect(await form.locator('.fjs-form-field-error').count()).toBe(4);
+
+    // when: filled in
+    await page.locator('#start-key').fill('AP-8');
+    await form.getByLabel('Goal').fill('Two robots for the warehouse');
+    await form.getByLabel('Deadline').fill('3/31/2027');
+    await form.getByLabel('Deadline').press('Enter');
+    await form.getByLabel('Amount').fill('120000');
+    await form.getByLabel('Departments to countersign').fill('finance, it');
+    await form.getByLabel('Yes').check();
+    await shot('run-start-form');
+    await page.locator('#start-submit').click();
+
+    // then: the case runs with typed variables
+    await page.locator('#status', { hasText: 'Started case AP-8' }).waitFor();
+    const reply = await fetch(`${server.origin}/api/workbench/instances?process=cross-department-approval`, { headers: { Authorization: `Bearer ${server.token}` } });
+    const { items } = await reply.json();
+    const started = items.find((c: { businessKey?: string }) => c.businessKey === 'AP-8');
+    const detail = await (await fetch(`${server.origin}/api/workbench/instances/${encodeURIComponent(started.id)}`, { headers: { Authorization: `Bearer ${server.token}` } })).json();
+    expect(detail.audit[0].data.variables).toEqual({ goal: 'Two robots for the warehouse', deadline: '2027-03-31', amount: 120000, departments: ['finance', 'it'], urgent: true });
+    expect(errors).toEqual([]);
+  });
+
   it("should simulate the order SOP to its end in the modeler, the parcel's delivery sent as a message", async () => {
     // given: the order SOP open in the modeler's Simulate tab, a case started
     await page.goto(`${url('')}&workbench=1`);
