@@ -208,6 +208,7 @@ export class TokenGame {
       case 'message':
         return this.onMessage(event.subscriptionId, event.variables ?? {});
       case 'signal':
+        this.markSensitive(event.sensitive ?? []);
         return this.onSignal(event.name, event.variables ?? {});
       case 'timer':
         try {
@@ -785,7 +786,9 @@ export class TokenGame {
     const name = node.event!.signalName!;
     const variables = this.payload(node, scope);
     this.record('signal.thrown', node, { signal: name });
-    this.effects.push({ type: 'signal.broadcast', name, variables });
+    // Receivers redact what this instance holds sensitive, whatever they declare themselves.
+    const sensitive = (node.inputs ?? []).filter((m) => this.isSensitive(m.target) || this.readsSensitive(m.source)).map((m) => m.target);
+    this.effects.push({ type: 'signal.broadcast', name, variables, ...(sensitive.length ? { sensitive } : {}) });
     // The thrower's own instance hears the signal too, in this step.
     this.deliverSignal(name, variables);
   }

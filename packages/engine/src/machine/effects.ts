@@ -152,7 +152,8 @@ export type Effect =
       /** Names the child holds sensitive: the caller redacts them from what comes back. */
       sensitive?: string[];
     }
-  | { type: 'signal.broadcast'; name: string; variables: Variables }
+  /** `sensitive`: payload names computed from the thrower's sensitive variables; receivers redact them. */
+  | { type: 'signal.broadcast'; name: string; variables: Variables; sensitive?: string[] }
   | { type: 'history'; record: ActivityRecord }
   | { type: 'emit'; event: EngineEvent };
 

@@ -41,7 +41,7 @@ export type InstanceEvent =
       candidateGroups?: string[];
     }
   | { type: 'message'; at: number; actor: Actor; subscriptionId: string; name: string; variables?: Variables }
-  | { type: 'signal'; at: number; actor: Actor; name: string; variables?: Variables }
+  | { type: 'signal'; at: number; actor: Actor; name: string; variables?: Variables; sensitive?: string[] }
   | { type: 'timer'; at: number; timerId: string }
   | { type: 'job.complete'; at: number; jobId: string; variables?: Variables }
   | { type: 'job.fail'; at: number; jobId: string; error: string; retries?: number; retryAt?: number }

@@ -26,7 +26,7 @@ export type Command =
   /** `unlessEnded`: a follow-up that no longer applies to an ended instance (cancelling a called instance that already finished in this unit). */
   | { kind: 'event'; instanceId: string; event: InstanceEvent; unlessEnded?: boolean }
   | { kind: 'timer'; timer: TimerRow }
-  | { kind: 'signal'; name: string; variables: Variables; actor: Actor; except?: string }
+  | { kind: 'signal'; name: string; variables: Variables; actor: Actor; except?: string; sensitive?: string[] }
   | { kind: 'correlate'; name: string; key?: string | null; variables: Variables; businessKey?: string; actor: Actor }
   | { kind: 'call'; parent: string; effect: Extract<Effect, { type: 'call.start' }> };
 
@@ -245,11 +245,11 @@ export class Unit {
     for (const id of instances) {
       const entry = await this.entry(id);
       if (entry && entry.record.status === 'running') {
-        this.step(entry, { type: 'signal', at: this.deps.now, actor: command.actor, name: command.name, variables: command.variables });
+        this.step(entry, { type: 'signal', at: this.deps.now, actor: command.actor, name: command.name, variables: command.variables, ...(command.sensitive ? { sensitive: command.sensitive } : {}) });
       }
     }
     for (const start of await this.startSubscriptions('signal', command.name)) {
-      await this.start(start.definition, { actor: command.actor.id, variables: command.variables, startNode: start.node });
+      await this.start(start.definition, { actor: command.actor.id, variables: command.variables, startNode: start.node, ...(command.sensitive ? { sensitive: command.sensitive } : {}) });
     }
   }
 
@@ -378,7 +378,7 @@ export class Unit {
         this.history.set(effect.record.id, effect.record);
         return;
       case 'signal.broadcast':
-        this.queue.push({ kind: 'signal', name: effect.name, variables: effect.variables, actor: { id: 'system' }, except: entry.record.id });
+        this.queue.push({ kind: 'signal', name: effect.name, variables: effect.variables, actor: { id: 'system' }, except: entry.record.id, ...(effect.sensitive ? { sensitive: effect.sensitive } : {}) });
         return;
       case 'call.start':
         this.queue.push({ kind: 'call', parent: entry.record.id, effect });

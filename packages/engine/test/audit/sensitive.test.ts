@@ -154,6 +154,60 @@ describe('sensitive variables across call activities', () => {
   });
 });
 
+describe('sensitive variables in a thrown signal', () => {
+  const signals = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions ${NS} id="d3">
+  <bpmn:signal id="S" name="card-blocked"/>
+  <bpmn:process id="thrower" isExecutable="true" sop:sensitive="card">
+    <bpmn:startEvent id="ts"/>
+    <bpmn:sequenceFlow id="t1" sourceRef="ts" targetRef="throw"/>
+    <bpmn:intermediateThrowEvent id="throw"><bpmn:extensionElements>
+      <sop:input source="=card" target="blocked"/>
+      <sop:input source="=reason" target="reason"/>
+    </bpmn:extensionElements><bpmn:signalEventDefinition signalRef="S"/></bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="t2" sourceRef="throw" targetRef="te"/>
+    <bpmn:endEvent id="te"/>
+  </bpmn:process>
+  <bpmn:process id="listener" isExecutable="true">
+    <bpmn:startEvent id="ls"/>
+    <bpmn:sequenceFlow id="l1" sourceRef="ls" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait"><bpmn:signalEventDefinition signalRef="S"/></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="l2" sourceRef="wait" targetRef="le"/>
+    <bpmn:endEvent id="le"/>
+  </bpmn:process>
+  <bpmn:process id="started" isExecutable="true">
+    <bpmn:startEvent id="ss"><bpmn:signalEventDefinition signalRef="S"/></bpmn:startEvent>
+    <bpmn:sequenceFlow id="s1" sourceRef="ss" targetRef="st"/>
+    <bpmn:userTask id="st" sop:candidateGroups="g"/>
+    <bpmn:sequenceFlow id="s2" sourceRef="st" targetRef="se"/>
+    <bpmn:endEvent id="se"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  it("should redact a payload computed from the thrower's sensitive variables in every receiver's trail, waiting or started", async () => {
+    // given
+    const { engine } = engineWith();
+    await engine.deploy(signals);
+    const listener = await engine.start('listener');
+    // when
+    await engine.start('thrower', { variables: { card: '4111 1111 1111 1111', reason: 'lost' } });
+    await engine.idle();
+    // then
+    expect((await engine.instance(listener.id)).status).toBe('completed');
+    const events = await allEvents(engine);
+    expect(JSON.stringify(events)).not.toContain('4111');
+    const received = events.find((e) => e.instanceId === listener.id && e.type === 'signal.received')!;
+    expect(received.data.variables).toEqual({ blocked: digest, reason: 'lost' });
+    const started = events.find((e) => e.processId === 'started' && e.type === 'instance.started')!;
+    expect(started.data.variables).toEqual({ blocked: digest, reason: 'lost' });
+    // and the started instance keeps redacting the name
+    const [task] = (await engine.tasks({ processId: 'started' })).items;
+    await engine.complete(task.id, { by: 'system', variables: { blocked: '5500 0000 0000 0004' } });
+    expect(JSON.stringify(await allEvents(engine))).not.toContain('5500');
+    expect(await engine.audit.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
 describe('sensitive variables through messages, signals, jobs and exports', () => {
   async function run() {
     const { engine } = engineWith({ handlers: { charge: () => ({ card: '4111 1111 1111 1111', charged: true }) } });
