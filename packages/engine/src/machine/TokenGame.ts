@@ -1387,7 +1387,11 @@ export class TokenGame {
         subscriptionId: subId,
       });
     }
-    this.record('message.received', this.rt.node(sub.node), { message: sub.name, ...(sub.key !== undefined ? { key: sub.key } : {}), variables: this.redact(vars) });
+    const node = this.rt.node(sub.node);
+    // A correlation key computed from a sensitive variable is as sensitive as the variable.
+    const keyExpr = node.event?.correlationKey;
+    const key = sub.key !== undefined && keyExpr && this.readsSensitive(keyExpr) ? { $sensitive: sub.key } : sub.key;
+    this.record('message.received', node, { message: sub.name, ...(key !== undefined ? { key } : {}), variables: this.redact(vars) });
     this.trigger(sub.role, sub.node, sub.exec, sub.scope, vars);
   }
 

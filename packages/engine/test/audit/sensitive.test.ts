@@ -208,6 +208,33 @@ describe('sensitive variables in a thrown signal', () => {
   });
 });
 
+describe('a correlation key computed from a sensitive variable', () => {
+  it('should be redacted in message.received', async () => {
+    // given
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions ${NS} id="d4">
+  <bpmn:message id="M" name="refund" sop:correlationKey="=iban"/>
+  <bpmn:process id="refunds" isExecutable="true" sop:sensitive="iban">
+    <bpmn:startEvent id="s"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="M"/></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+    <bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+    const { engine } = engineWith();
+    await engine.deploy(xml);
+    const { id } = await engine.start('refunds', { variables: { iban: IBAN } });
+    // when
+    await engine.correlate('refund', { key: IBAN, variables: { amount: 3 } });
+    // then
+    expect((await engine.instance(id)).status).toBe('completed');
+    const [received] = (await engine.audit.query({ instanceId: id, types: ['message.received'] })).items;
+    expect(received.data).toEqual({ message: 'refund', key: digest, variables: { amount: 3 } });
+    expect(JSON.stringify(await allEvents(engine))).not.toContain(IBAN);
+  });
+});
+
 describe('sensitive variables through messages, signals, jobs and exports', () => {
   async function run() {
     const { engine } = engineWith({ handlers: { charge: () => ({ card: '4111 1111 1111 1111', charged: true }) } });
