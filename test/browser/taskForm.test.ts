@@ -4,14 +4,18 @@
  * editor from a user task's SOP tab (on a form generated from its
  * `<sop:field>`s), changes a label, saves — the task now holds
  * `<sop:form>` in place of its fields, as one undoable step — and the
- * saved file has it.
+ * saved file has it. SOPFLOW_DOCS_IMAGES=1 also writes the editor's
+ * screenshot to docs/images/forms-modeler-editor.png.
  */
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, ensureModelerBuilt, openDiagram, openModeler, type Modeler } from './harness.js';
+import { browserAvailable, ensureModelerBuilt, openDiagram, openModeler, ROOT, type Modeler } from './harness.js';
 
 const available = browserAvailable();
+/** With SOPFLOW_DOCS_IMAGES=1, the editor's screenshot for docs/forms.md (128 colours, pngquant). */
+const DOCS = process.env.SOPFLOW_DOCS_IMAGES === '1' ? join(ROOT, 'docs/images') : undefined;
 const APPROVAL = 'cross-department-approval/cross-department-approval.bpmn';
 
 /** The XML of one element, from its opening tag to its closing one. */
@@ -62,6 +66,11 @@ describe.skipIf(!available)('task forms in the modeler', () => {
     await label.fill('Review decision');
     await dialog.locator('.fjs-editor-container .fjs-form-field-select', { hasText: 'Review decision' }).waitFor();
     await m.shot('form-editor-label-changed');
+    if (DOCS) {
+      const path = join(DOCS, 'forms-modeler-editor.png');
+      await page.screenshot({ path });
+      execFileSync('pngquant', ['--force', '--output', path, '128', path]);
+    }
     await page.locator('#form-editor-save').click();
     await dialog.waitFor({ state: 'detached' });
 
