@@ -63,6 +63,22 @@ describe('SLA rules through the engine', () => {
     expect((await engine.instance(id)).status).toBe('completed');
   });
 
+  it.each([
+    ['a literal group', 'group:leads', {}, { candidateGroups: ['leads'], candidateUsers: [] }],
+    ['a literal user', 'user:lee', {}, { assignee: 'lee', candidateGroups: [], candidateUsers: [] }],
+    ['FEEL giving a user', '=&quot;user:&quot; + lead', { lead: 'alice' }, { assignee: 'alice', candidateGroups: [], candidateUsers: [] }],
+    ['FEEL giving a list of users', '=for u in leads return &quot;user:&quot; + u', { leads: ['ann', 'bo'] }, { candidateUsers: ['ann', 'bo'], candidateGroups: [] }],
+  ])('should reassign to %s', async (_what, target, variables, expected) => {
+    // given
+    const { engine, clock } = await setup(taskWith(`<sop:escalation at="100%" action="reassign" target="${target}"/>`));
+    const { id } = await engine.start('p', { variables });
+    // when
+    await clock.advance('PT1H');
+    // then
+    const [task] = (await engine.tasks({ instanceId: id })).items;
+    expect({ assignee: task.assignee, candidateUsers: task.candidateUsers, candidateGroups: task.candidateGroups }).toEqual({ assignee: undefined, ...expected });
+  });
+
   it('should refuse a reassign target without group:/user: at run time — an incident naming the rule, the element and the value, the assignment unchanged', async () => {
     // given: the target is FEEL giving a bare user id
     const { engine, clock, events } = await setup(taskWith('<sop:escalation at="100%" action="reassign" target="=lead"/>'));
