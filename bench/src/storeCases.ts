@@ -7,7 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -230,6 +230,8 @@ export interface PgWorkerResult {
   endedAt: number;
   latencies: number[];
   cpuMs: number;
+  /** Time this process's main thread spent runnable but waiting for a CPU over the run (Linux schedstat), when readable. */
+  runqueueMs?: number;
 }
 
 /** The application_name of the bench workers' connections, so that their PostgreSQL backends can be found in pg_stat_activity. */
@@ -246,7 +248,8 @@ function benchApplication(schema: string): string {
  */
 export async function pgWorker(schema: string, name: string, cases: number, ready: () => Promise<void>, finished: (result: PgWorkerResult) => Promise<void>): Promise<void> {
   const { createPostgresStore } = await import('@sopflow/store-postgres');
-  const pool = new pg.Pool({ connectionString: PG_URL, max: 4, application_name: benchApplication(schema) });
+  // Idle connections stay open (no idle timeout): a backend that closed mid-run would take its CPU time out of the PostgreSQL figure.
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4, idleTimeoutMillis: 0, application_name: benchApplication(schema) });
   pool.on('error', () => {});
   const store = await createPostgresStore({ pool, schema });
   const engine = createEngine({ store, clock: new WallClock(), workerId: name });
@@ -269,12 +272,16 @@ export async function pgWorker(schema: string, name: string, cases: number, read
     for (let i = 0; i < 20; i++) await runCase();
     await ready();
     const latencies: number[] = [];
+    // The main (JavaScript) thread's wait: the step's critical path (GC and I/O helper threads wait in parallel with it).
+    const sched0 = schedOf([process.pid]).get(process.pid);
     const cpu = process.cpuUsage();
     const startedAt = Date.now();
     for (let i = 0; i < cases; i++) await runCase(latencies);
     const endedAt = Date.now();
     const used = process.cpuUsage(cpu);
-    await finished({ steps: cases * STEPS_PER_CASE, startedAt, endedAt, latencies, cpuMs: (used.user + used.system) / 1000 });
+    const sched1 = schedOf([process.pid]).get(process.pid);
+    const runqueueMs = sched0 && sched1 ? (sched1.waitNs - sched0.waitNs) / 1e6 : undefined;
+    await finished({ steps: cases * STEPS_PER_CASE, startedAt, endedAt, latencies, cpuMs: (used.user + used.system) / 1000, ...(runqueueMs !== undefined ? { runqueueMs } : {}) });
   } finally {
     await engine.close();
     await store.close();
@@ -282,15 +289,31 @@ export async function pgWorker(schema: string, name: string, cases: number, read
   }
 }
 
-/** user + system CPU ms of each process id in `pids`, read from /proc (those not visible here are left out). */
-function cpuMsOf(pids: number[]): Map<number, number> {
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  const out = new Map<number, number>();
+/**
+ * Per process id: nanoseconds its threads ran on a CPU and waited, runnable,
+ * for one (Linux `/proc/<pid>/task/<tid>/schedstat`: both in ns, unlike the
+ * 10 ms ticks of `/proc/<pid>/stat`, which a one-second run cannot resolve).
+ * `threads`: every thread of the process (Node's GC and I/O threads), else
+ * only the main one (a PostgreSQL backend has one). Processes not visible
+ * here are left out.
+ */
+export function schedOf(pids: number[], threads = false): Map<number, { runNs: number; waitNs: number }> {
+  const out = new Map<number, { runNs: number; waitNs: number }>();
   for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+      const tids = threads ? readdirSync(`/proc/${pid}/task`) : [String(pid)];
+      let runNs = 0;
+      let waitNs = 0;
+      for (const tid of tids) {
+        try {
+          const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+          runNs += run;
+          waitNs += wait;
+        } catch {
+          // a thread that ended meanwhile
+        }
+      }
+      out.set(pid, { runNs, waitNs });
     } catch {
       // not on this machine, or already gone
     }
@@ -330,6 +353,13 @@ export interface PgRun {
   /** CPU ms per committed step: all workers together, and the PostgreSQL processes (when they run on this machine). */
   workerCpuMsPerStep: number;
   dbCpuMsPerStep?: number;
+  /** Ms per committed step that the workers' main threads, and the PostgreSQL backends serving them, spent runnable but waiting for a CPU (Linux schedstat). */
+  workerWaitMsPerStep?: number;
+  dbWaitMsPerStep?: number;
+  /** Wall time of one step as one worker sees it (workers × run time ÷ steps), ms. */
+  stepWallMs: number;
+  /** Share of that time the step was held up waiting for a CPU (workers' and backends' run-queue waits ÷ workers' wall time). */
+  cpuWaitShare?: number;
   /** Cores busy on average over the run (workers + PostgreSQL). */
   coresBusy: number;
   /** Share of the whole machine's CPU time left idle during the run (other processes' work counts as busy). */
@@ -364,24 +394,33 @@ export async function pgRun(workers: number, cases: number): Promise<PgRun> {
     try {
       await Promise.all(children.map((c) => c.ready));
       const loadAtStart = os.loadavg()[0];
-      const dbBefore = cpuMsOf(await benchBackends(client, schema));
+      const dbBefore = schedOf(await benchBackends(client, schema));
       const machineBefore = machineCpu();
       for (const c of children) c.child.send('go');
       const results = (await Promise.all(children.map((c) => c.measured))).map((m) => m.result!);
       const machineIdle = idleShare(machineBefore, machineCpu());
-      // Read the backends' CPU while they are still connected, then let the workers close.
-      const dbAfter = cpuMsOf(await benchBackends(client, schema));
+      // Read the backends' CPU while they are still connected (the workers' pools never close an idle one), then let the workers close.
+      const dbAfter = schedOf(await benchBackends(client, schema));
       for (const c of children) c.child.send('close');
       await Promise.all(children.map((c) => c.result));
       let dbCpu: number | undefined;
+      let dbWait: number | undefined;
       if (dbAfter.size > 0) {
         dbCpu = 0;
-        for (const [pid, ms] of dbAfter) dbCpu += ms - (dbBefore.get(pid) ?? 0);
+        dbWait = 0;
+        // A backend first seen after the start (a connection opened during the run) counts from zero.
+        for (const [pid, after] of dbAfter) {
+          const before = dbBefore.get(pid);
+          dbCpu += (after.runNs - (before?.runNs ?? 0)) / 1e6;
+          dbWait += (after.waitNs - (before?.waitNs ?? 0)) / 1e6;
+        }
       }
       const wallMs = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
       const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
       const steps = results.reduce((n, r) => n + r.steps, 0);
       const workerCpu = results.reduce((n, r) => n + r.cpuMs, 0);
+      const workerWait = results.every((r) => r.runqueueMs !== undefined) ? results.reduce((n, r) => n + r.runqueueMs!, 0) : undefined;
+      const stepWallMs = (workers * wallMs) / steps;
       return {
         workers,
         stepsPerSecond: (steps / wallMs) * 1000,
@@ -389,6 +428,10 @@ export async function pgRun(workers: number, cases: number): Promise<PgRun> {
         p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
         workerCpuMsPerStep: workerCpu / steps,
         ...(dbCpu !== undefined ? { dbCpuMsPerStep: dbCpu / steps } : {}),
+        ...(workerWait !== undefined ? { workerWaitMsPerStep: workerWait / steps } : {}),
+        ...(dbWait !== undefined ? { dbWaitMsPerStep: dbWait / steps } : {}),
+        stepWallMs,
+        ...(workerWait !== undefined ? { cpuWaitShare: Math.min(1, (workerWait + (dbWait ?? 0)) / (workers * wallMs)) } : {}),
         coresBusy: (workerCpu + (dbCpu ?? 0)) / wallMs,
         ...(machineIdle !== undefined ? { machineIdle } : {}),
         loadAtStart,
