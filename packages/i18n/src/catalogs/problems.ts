@@ -73,7 +73,7 @@ const compile: Catalog = {
   'bpmn.link-duplicate': '同一范围内有两个名为「{name}」的链接捕获事件。',
   'bpmn.link-target': '同一范围内没有名为「{name}」的链接捕获事件。',
   'bpmn.unsupported':
-    'sopflow 不支持{variant, select, transaction {事务子流程} ad-hoc {自由子流程（ad-hoc）} complex-gateway {复杂网关} element {元素 {type}} compensation {补偿（isForCompensation）} instantiate {实例化的 {type}（instantiate="true"；请用消息开始事件启动流程）} parallel-event-gateway {并行事件网关（eventGatewayType="Parallel"）} name-expression {以表达式给出的{kind, select, message {消息} other {信号}}名称（“{name}”）} job-type-expression {以表达式给出的作业类型（“{name}”）} multiple-events {多重/并行多重 {type}（{count} 个事件定义）} event-definition {{type} 上的 {definition}} event-kind {{kind} 类型的 {type}} case-ref {调用 CMMN 案例（camunda:caseRef）} script-format {“{format}”语言的脚本（sopflow 只运行 FEEL 脚本：scriptFormat="feel"）} script-resource {从 camunda:resource“{resource}”加载的脚本（请把 FEEL 脚本直接写在图中）} dmn {DMN 决策（请使用 FEEL 的 sop:expression，或作业类型）} camunda-parameter {带脚本、列表或映射的 camunda:{direction}Parameter“{name}”} loop-data-input {基于 loopDataInputRef 的多实例（请使用 sop:collection）} other {此元素}}。',
+    'sopflow 不支持{variant, select, transaction {事务子流程} ad-hoc {自由子流程（ad-hoc）} complex-gateway {复杂网关} element {元素 {type}} compensation {补偿（isForCompensation）} instantiate {实例化的 {type}（instantiate="true"；请用消息开始事件启动流程）} parallel-event-gateway {并行事件网关（eventGatewayType="Parallel"）} name-expression {以表达式给出的{kind, select, message {消息} other {信号}}名称（“{name}”）} job-type-expression {以表达式给出的作业类型（“{name}”）} multiple-events {多重/并行多重的 {type}（{count} 个事件定义）} event-definition { {type} 上的 {definition}} event-kind { {kind} 类型的 {type}} case-ref {调用 CMMN 案例（camunda:caseRef）} script-format {“{format}”语言的脚本（sopflow 只运行 FEEL 脚本：scriptFormat="feel"）} script-resource {从 camunda:resource“{resource}”加载的脚本（请把 FEEL 脚本直接写在图中）} dmn {DMN 决策（请使用 FEEL 的 sop:expression，或作业类型）} camunda-parameter {带脚本、列表或映射的 camunda:{direction}Parameter“{name}”} loop-data-input {基于 loopDataInputRef 的多实例（请使用 sop:collection）} other {此元素}}。',
   'bpmn.event-kind': '{variant, select, boundary {边界事件没有事件定义。} catch {中间捕获事件没有事件定义。} other {事件没有事件定义。}}',
   'bpmn.message-ref':
     '{variant, select, no-name {消息「{message}」没有名称。} receive-task {接收任务没有消息（带名称的 messageRef）。} other {消息事件没有消息（messageRef）。}}',
@@ -207,7 +207,7 @@ const soundness: Catalog = {
   'soundness.lack-of-synchronisation.join':
     '{element} 在触发之前就在 {flow} 上收到了第二个令牌：到达这个{join, select, inclusive {包容网关} other {并行网关}}汇合处的各分支没有同步，因此它可能触发过多次，也可能永远等待。',
   'soundness.lack-of-synchronisation.repeated':
-    '{element} 可能同时{what, select, run {运行} wait {等待} other {处于活动状态}} {count} 次：来自并行分支的令牌未经同步就到达了它（例如并行分叉后用排他网关合并），因此它的工作会被重复执行。',
+    '{element} 可能同时{what, select, run {运行} wait {等待} other {执行}} {count} 次：来自并行分支的令牌未经同步就到达了它（例如并行分叉后用排他网关合并），因此它的工作会被重复执行。',
   'soundness.livelock': '经过 {elements} 的循环可能无限重复：流程实例一旦进入其中，就没有通往结束的路径，因此永远无法完成。',
   'soundness.dead-activity.boundary-auto':
     '{element} 永远不会触发：{host} 会立即完成（引擎不会在 {hostType} 上等待），所以没有任何东西在等待这个事件。{afterCount, plural, =0 {} other {其后的元素也都不会运行：{after}。}}',
