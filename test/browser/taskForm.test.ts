@@ -8,7 +8,7 @@
  * screenshot to docs/images/forms-modeler-editor.png.
  */
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, ensureModelerBuilt, openDiagram, openModeler, ROOT, type Modeler } from './harness.js';
@@ -100,5 +100,39 @@ describe.skipIf(!available)('task forms in the modeler', () => {
     // …and the problems list stays clean: the diagram still compiles
     await page.locator('#tab-problems').click();
     await m.shot('form-saved');
+  });
+  it('should show a form the engine would refuse as a lint error on its task, and a form that is not JSON in the Form entry', async () => {
+    // given: a diagram whose task has a form-js form with a look-ahead pattern (RE2 cannot run it), another whose form is not JSON
+    const m = (modeler = await openModeler('task-form-bad'));
+    const page = m.page;
+    const diagram = (form: string) =>
+      readFile(join(m.dir, APPROVAL), 'utf8').then((xml) =>
+        xml.replace(/(<bpmn:userTask id="Task_FinalApprovalDirector"[^>]*>\s*<bpmn:extensionElements>)\s*<sop:field [^>]*\/>/, `$1<sop:form>${form}</sop:form>`),
+      );
+    await writeFile(join(m.dir, 'bad-pattern.bpmn'), await diagram('{ "components": [ { "type": "textfield", "key": "code", "label": "Code", "validate": { "pattern": "^(?=SO-)" } } ] }'));
+    await writeFile(join(m.dir, 'not-json.bpmn'), await diagram('{ "components": [ '));
+    await page.reload();
+
+    // when
+    await openDiagram(page, 'bad-pattern.bpmn');
+    await page.locator('#tab-problems').click();
+
+    // then: the executable rule names the task and the pattern
+    const problem = page.locator('#problems-list li.problem.error[data-element="Task_FinalApprovalDirector"]');
+    await problem.first().waitFor();
+    expect(await problem.allTextContents()).toEqual([expect.stringContaining('the form cannot check it')]);
+
+    // when: the other one, its task selected
+    await openDiagram(page, 'not-json.bpmn');
+    await page.locator('#tab-properties').click();
+    await page.locator('g.djs-element[data-element-id="Task_FinalApprovalDirector"]').click();
+
+    // then: the entry says so and offers no editor
+    const entry = page.locator('[data-entry-id="sop-form"]');
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('is not JSON');
+    expect(await page.locator('#sop-form-edit').isDisabled()).toBe(true);
+    await page.locator('#tab-problems').click();
+    await page.locator('#problems-list li.problem.error[data-element="Task_FinalApprovalDirector"]', { hasText: 'not a JSON form-js schema' }).waitFor();
   });
 });
