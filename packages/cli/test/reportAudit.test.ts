@@ -101,7 +101,8 @@ describe('sopflow report', () => {
     const report = JSON.parse(out.out) as Report;
     const store = openSqliteStore(file, { readonly: true });
     try {
-      expect(report).toEqual(await store.report({}));
+      // the period ends now: everything in the store happened before
+      expect(report).toEqual({ ...(await store.report({ to: Date.now() })), query: {} });
     } finally {
       await store.close();
     }
@@ -185,6 +186,26 @@ describe('sopflow report', () => {
     // then: midnight in Shanghai is 16:00 UTC the day before — the reader asked for November
     expect(table.out.split('\n')[0]).toBe('KPI report, 2026-11-01 00:00 – 2026-12-01 00:00 (Asia/Shanghai)');
     expect(readFileSync(join(cwd, 'report.html'), 'utf8')).toContain('2026-11-01 – 2026-12-01');
+  });
+
+  it('should not count an open step as overdue before its due time (a period without --to ends now)', async () => {
+    // given: a case started an hour ago (wall time: the command reports as of now) whose step is due in 30 days
+    const recent = join(dir, 'recent.db');
+    const store = openSqliteStore(recent);
+    const engine = createEngine({ store, clock: new VirtualClock(Date.now() - 3_600_000), scheduler: false });
+    await engine.deploy(xml.replace('sop:sla="PT1H"', 'sop:sla="P30D"'));
+    await engine.start('refund', { id: 'r1' });
+    await engine.close();
+    await store.close();
+    const out = io(dir);
+    // when
+    const code = await main(['report', '--store', recent, '--format', 'json'], out);
+    // then
+    expect(code).toBe(0);
+    const report = JSON.parse(out.out) as Report;
+    expect(report.query).toEqual({});
+    expect(report.nodes).toEqual([expect.objectContaining({ node: 'review', executions: 0, overdue: 0, openOverdue: 0 })]);
+    expect(report.processes[0].instances).toEqual({ started: 1, completed: 0, cancelled: 0, running: 1 });
   });
 
   it('should refuse an unknown format and a date it cannot read with exit 2', async () => {

@@ -61,7 +61,10 @@ export async function reportCommand(args: string[], io: Io, lang: Language = 'en
   };
   const { store } = await openStore(values.store ?? io.env.SOPFLOW_STORE, io.cwd, { mustExist: true });
   try {
-    const report = await store.report(query);
+    // Through the engine, on the wall clock: a period without --to (or ending later) ends now, so an open step is overdue only once past due.
+    const { createEngine, WallClock } = await import('@sopflow/engine');
+    const engine = createEngine({ store, clock: new WallClock(), scheduler: false });
+    const report = await engine.report(query).finally(() => engine.close());
     const text =
       format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
