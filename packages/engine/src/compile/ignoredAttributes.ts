@@ -19,7 +19,7 @@ export interface IgnoredAttribute {
 }
 
 /** What sopflow does instead, as a key a translation can name (the English text is in {@link INSTEAD}). */
-export type Instead = 'one-commit' | 'retries' | 'due-order' | 'latest-version' | 'sla' | 'authorize' | 'no-headers' | 'all-variables' | 'bpmn-error' | 'no-business-key';
+export type Instead = 'one-commit' | 'retries' | 'due-order' | 'latest-version' | 'sla' | 'authorize' | 'no-headers' | 'all-variables' | 'bpmn-error' | 'no-business-key' | 'sop-fields';
 
 const INSTEAD: Record<Instead, string> = {
   'one-commit': 'sopflow runs each step to the next wait state in one commit, with no asynchronous continuation; to run work in the background make it a service task (a job)',
@@ -32,6 +32,7 @@ const INSTEAD: Record<Instead, string> = {
   'all-variables': 'without mappings in that direction, sopflow passes every variable',
   'bpmn-error': 'a handler raises a BPMN error by throwing BpmnError',
   'no-business-key': 'the called instance gets no business key',
+  'sop-fields': 'its fields are neither shown nor checked: declare them with sop:field (or embed a form-js schema with sop:form) and the engine checks every completion',
 };
 
 interface Rule {
@@ -61,6 +62,7 @@ const RULES: Rule[] = [
   { ns: 'camunda', name: 'priority', on: ['UserTask'], instead: 'due-order' },
   { ns: 'camunda', name: 'candidateStarterGroups', on: ['Process'], instead: 'authorize' },
   { ns: 'camunda', name: 'candidateStarterUsers', on: ['Process'], instead: 'authorize' },
+  { ns: 'camunda', name: 'formData', element: true, on: ['UserTask', 'StartEvent'], instead: 'sop-fields' },
   { ns: 'camunda', name: 'field', element: true, instead: 'no-headers' },
   { ns: 'camunda', name: 'errorEventDefinition', element: true, instead: 'bpmn-error' },
   { ns: 'zeebe', name: 'taskSchedule', element: true, on: ['UserTask'], instead: 'sla' },

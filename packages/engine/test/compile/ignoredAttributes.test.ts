@@ -40,6 +40,7 @@ describe('Camunda and Zeebe attributes sopflow does not read', () => {
     ['camunda:dueDate', '<bpmn:userTask id="a" camunda:dueDate="${dateTime().plusDays(2).toDate()}"/>', 'sop:sla'],
     ['camunda:followUpDate', '<bpmn:userTask id="a" camunda:followUpDate="2026-12-01T09:00:00"/>', 'sop:sla'],
     ['camunda:priority', '<bpmn:userTask id="a" camunda:priority="80"/>', 'no priority'],
+    ['camunda:formData', '<bpmn:userTask id="a"><bpmn:extensionElements><camunda:formData><camunda:formField id="amount" type="long"><camunda:validation><camunda:constraint name="required"/></camunda:validation></camunda:formField></camunda:formData></bpmn:extensionElements></bpmn:userTask>', 'sop:field'],
     ['camunda:field', '<bpmn:serviceTask id="a" camunda:class="org.example.Mail"><bpmn:extensionElements><camunda:field name="to" stringValue="ops@example.com"/></bpmn:extensionElements></bpmn:serviceTask>', 'only variables'],
     ['camunda:errorEventDefinition', '<bpmn:serviceTask id="a" camunda:type="external" camunda:topic="t"><bpmn:extensionElements><camunda:errorEventDefinition id="x" expression="${true}"/></bpmn:extensionElements></bpmn:serviceTask>', 'BpmnError'],
     ['camunda:in businessKey', '<bpmn:callActivity id="a" calledElement="child"><bpmn:extensionElements><camunda:in businessKey="#{execution.processBusinessKey}"/></bpmn:extensionElements></bpmn:callActivity>', 'no business key'],
