@@ -29,10 +29,15 @@ const palette = (page: Page, action: string) => page.locator(`.djs-palette .entr
 const groupLabel = (page: Page, group: string) => page.locator(`.bio-properties-panel-group[data-group-id="group-${group}"] .bio-properties-panel-group-header-title`).textContent();
 const entryLabel = (page: Page, entry: string) => page.locator(`[data-entry-id="${entry}"] .bio-properties-panel-label`).first().textContent();
 
-/** Chooses `lang` with the switch and waits for the page to come back in it. */
+/** Chooses `lang` with the switch and waits for the page to come back (a new document) in it. */
 async function switchTo(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.locator('#language-switch').selectOption(lang)]);
-  await page.waitForFunction((l) => document.documentElement.lang === l && !!document.querySelector('#language-switch'), lang);
+  await page.evaluate(() => ((window as unknown as { beforeSwitch?: boolean }).beforeSwitch = true));
+  await page.locator('#language-switch').selectOption(lang);
+  const reloaded = () =>
+    page
+      .evaluate((l) => !(window as unknown as { beforeSwitch?: boolean }).beforeSwitch && document.documentElement.lang === l && (document.querySelector('#language-switch') as HTMLSelectElement | null)?.value === l, lang)
+      .catch(() => false); // the document is being replaced
+  await expect.poll(reloaded, { timeout: 60_000, message: `the page reloaded in ${lang}` }).toBe(true);
 }
 
 describe.skipIf(!available)('the modeler in two languages', () => {
@@ -107,6 +112,8 @@ describe.skipIf(!available)('the modeler in two languages', () => {
     expect(await entryLabel(page, 'sop-assignee')).toBe('处理人');
     expect(await entryLabel(page, 'sop-candidateGroups')).toBe('候选组');
     expect(await page.locator('[data-entry-id="sop-sla-picker"] .sop-picker-apply').textContent()).toBe('设置');
+    expect(await page.locator('.bio-properties-panel-header-type').textContent()).toBe('用户任务');
+    expect(await page.locator('#tab-simulation').textContent()).toBe('模拟');
     // and: the lint finding is rendered from its message id, in the problems list and on the canvas
     await page.locator('#tab-problems').click();
     const zhMessage = zh.message({ code: 'user-task-owner.missing', message: englishMessage });
@@ -254,7 +261,17 @@ describe.skipIf(!available)('the workbench in two languages', () => {
     expect(await page.locator('.report-card[data-process="complaint-escalation"]').textContent()).toContain('1 开始');
     await page.screenshot({ path: join(RESULTS, '04-report-zh-CN.png') });
 
+    // when: the Run view is opened
+    await page.locator('#nav-run').click();
+    await page.locator('#inbox').waitFor();
+
+    // then: in Chinese too (the choice is remembered across the views)
+    expect(await page.locator('#who h2').textContent()).toBe('您是谁');
+    expect(await page.locator('#start-submit').textContent()).toBe('启动案例');
+    expect(await page.locator('#process-rows tr[data-process="complaint-escalation"]').count()).toBe(1);
+
     // when: back to English
+    await page.goto(`${server.origin}/monitor.html?token=${server.token}#report`);
     await switchTo(page, 'en');
     await page.locator('#report').waitFor();
     expect(await page.locator('#monitor-heading h1').textContent()).toBe('KPI report');

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/language.js';
 import type { AuditEvent, InstanceView, TaskRow } from '@sopflow/engine';
 import { h } from '../../app/dom.js';
 
@@ -42,17 +43,17 @@ const READABLE = { min: 0.9 };
 export function happeningOf(event: AuditEvent): { kind: Happening; label: string } | undefined {
   switch (event.type) {
     case 'sla.reminder':
-      return { kind: 'reminder', label: 'Reminder' };
+      return { kind: 'reminder', label: t('overlay.reminder') };
     case 'sla.notify':
-      return { kind: 'notify', label: 'Notified' };
+      return { kind: 'notify', label: t('overlay.notify') };
     case 'sla.reassign':
-      return { kind: 'reassign', label: 'Reassigned' };
+      return { kind: 'reassign', label: t('overlay.reassign') };
     case 'sla.breached':
-      return { kind: 'breach', label: 'SLA breached' };
+      return { kind: 'breach', label: t('overlay.breach') };
     case 'escalation.thrown':
-      return { kind: 'escalation', label: `Escalated ${String(event.data.code ?? '')}`.trim() };
+      return { kind: 'escalation', label: t('overlay.escalation', { code: String(event.data.code ?? '') }).trim() };
     case 'escalation.caught':
-      return { kind: 'caught', label: `Caught ${String(event.data.code ?? '')}`.trim() };
+      return { kind: 'caught', label: t('overlay.caught', { code: String(event.data.code ?? '') }).trim() };
     default:
       return undefined;
   }
@@ -104,14 +105,14 @@ export default class SimulationOverlays {
       if (!this.mark(node, MARKERS.active)) continue;
       const badge = h(
         'div',
-        { class: `sim-token${token.task ? ' sim-token-task' : ''}`, attrs: { 'data-node': node }, title: token.task ? 'Waiting: click the task to complete it' : 'Active' },
+        { class: `sim-token${token.task ? ' sim-token-task' : ''}`, attrs: { 'data-node': node }, title: t(token.task ? 'overlay.waiting' : 'overlay.active') },
         `● ${token.count > 1 ? `${token.count}` : ''}`.trim(),
       );
       this.overlays.add(node, OVERLAY_TYPE, { position: { top: -12, left: -12 }, html: badge, scale: READABLE });
       if (token.due !== undefined) {
         this.overlays.add(node, OVERLAY_TYPE, {
           position: { bottom: -4, left: 0 },
-          html: h('div', { class: 'sim-due', attrs: { 'data-node': node } }, `due ${state.formatTime(token.due)}`),
+          html: h('div', { class: 'sim-due', attrs: { 'data-node': node } }, t('overlay.due', { due: state.formatTime(token.due) })),
           scale: READABLE,
         });
       }
@@ -124,7 +125,7 @@ export default class SimulationOverlays {
       // Stacked above the element, newest on top; the full story is in the audit trail.
       const badges = h('div', { class: 'sim-events', attrs: { 'data-node': node } });
       for (const event of list) {
-        badges.prepend(h('div', { class: `sim-event sim-event-${event.kind}`, attrs: { 'data-kind': event.kind }, title: `${event.label} at ${state.formatTime(event.time)}` }, `${ICONS[event.kind]}${event.label} ${state.formatTime(event.time).slice(-5)}`));
+        badges.prepend(h('div', { class: `sim-event sim-event-${event.kind}`, attrs: { 'data-kind': event.kind }, title: t('overlay.at', { what: event.label, time: state.formatTime(event.time) }) }, `${ICONS[event.kind]}${event.label} ${state.formatTime(event.time).slice(-5)}`));
       }
       this.overlays.add(node, OVERLAY_TYPE, { position: { top: -4 - 17 * list.length, left: 0 }, html: badges, scale: READABLE });
     }

@@ -3,7 +3,8 @@ import { h, replaceChildren } from '../../app/dom.js';
 import type Calendars from '../calendars/Calendars.js';
 import { Simulation, type StartOption } from './Simulation.js';
 import type SimulationOverlays from './SimulationOverlays.js';
-import { formatInZone, localInput, readStartTime } from './time.js';
+import { formatTime as formatInZone, t, tr } from '../../i18n/language.js';
+import { localInput, readStartTime } from './time.js';
 import { formatVariables, parseVariables } from './variables.js';
 
 /** What the panel needs of the modeler. */
@@ -16,35 +17,10 @@ interface EventBusLike {
   on(event: string | string[], priority: number | ((e: any) => unknown), callback?: (e: any) => unknown): void;
 }
 
-const AUDIT_LABELS: Readonly<Record<string, string>> = {
-  'instance.started': 'Case started',
-  'instance.completed': 'Case completed',
-  'task.created': 'Task waiting',
-  'task.completed': 'Task completed',
-  'job.created': 'Automatic step started',
-  'job.completed': 'Automatic step done',
-  'sla.reminder': 'Reminder',
-  'sla.notify': 'Notification',
-  'sla.reassign': 'Reassigned',
-  'sla.breached': 'SLA breached',
-  'sla.escalation': 'SLA rule: escalate',
-  'sla.met': 'SLA met',
-  'sla.missed': 'SLA missed',
-  'escalation.thrown': 'Escalation thrown',
-  'escalation.caught': 'Escalation caught',
-  'escalation.uncaught': 'Escalation not caught',
-  'incident.raised': 'Incident',
-  'timer.fired': 'Timer fired',
-  'message.received': 'Message received',
-  'message.sent': 'Message sent',
-  'signal.received': 'Signal received',
-  'error.thrown': 'Error thrown',
-  'error.caught': 'Error caught',
-  'instance.cancelled': 'Case cancelled',
-  'incident.resolved': 'Incident resolved',
-  'call.started': 'Sub-case started',
-  'call.completed': 'Sub-case completed',
-};
+/** An audit event's type in words, in the page's language (the type itself when it has none). Pure. */
+function auditLabel(type: string): string {
+  return tr.template(`sim.event.${type}`) === undefined ? type : t(`sim.event.${type}`);
+}
 
 /** Step-by-step token moves: in the trail only when "every event" is ticked. */
 const TECHNICAL = new Set(['timer.fired', 'node.entered', 'node.left', 'gateway.joined', 'timer.scheduled', 'timer.cancelled', 'sla.cancelled', 'boundary.triggered', 'multi.started', 'multi.completed', 'scope.terminated', 'node.cancelled']);
@@ -75,28 +51,28 @@ export class SimulationPanel {
       now: h('span', { attrs: { id: 'sim-now' } }, '—'),
       zone: h('span', { class: 'sim-zone' }),
       start: h('select', { attrs: { id: 'sim-start-event' } }),
-      key: h('input', { attrs: { id: 'sim-key', type: 'text', placeholder: 'e.g. C-1001', autocomplete: 'off' } }),
+      key: h('input', { attrs: { id: 'sim-key', type: 'text', placeholder: t('sim.key.placeholder'), autocomplete: 'off' } }),
       time: h('input', { attrs: { id: 'sim-time', type: 'text', placeholder: '2026-11-23T09:00', autocomplete: 'off' } }),
-      variables: h('textarea', { attrs: { id: 'sim-variables', rows: '4', placeholder: 'severity = normal\ncategory = billing\n(or a JSON object)', spellcheck: 'false' } }),
+      variables: h('textarea', { attrs: { id: 'sim-variables', rows: '4', placeholder: t('sim.variables.placeholder'), spellcheck: 'false' } }),
       message: h('div', { class: 'sim-message', attrs: { id: 'sim-message', role: 'status' } }),
       controls: h('div', { class: 'sim-controls' }),
-      plusHour: button('sim-plus-hour', '+1 h', () => void this.act(() => this.simulation!.advance('PT1H'))),
-      plusDay: button('sim-plus-day', '+1 working day', () => void this.act(() => this.simulation!.advanceWorkingDay())),
-      nextDue: button('sim-next-due', 'To next due time', () => void this.act(() => this.simulation!.advanceToNextDue())),
-      stop: button('sim-stop', 'Stop', () => this.stop(), 'End this simulation and clear the canvas'),
+      plusHour: button('sim-plus-hour', t('sim.plus-hour'), () => void this.act(() => this.simulation!.advance('PT1H'))),
+      plusDay: button('sim-plus-day', t('sim.plus-day'), () => void this.act(() => this.simulation!.advanceWorkingDay())),
+      nextDue: button('sim-next-due', t('sim.next-due'), () => void this.act(() => this.simulation!.advanceToNextDue())),
+      stop: button('sim-stop', t('sim.stop'), () => this.stop(), t('sim.stop.title')),
       tasks: h('ul', { class: 'sim-tasks', attrs: { id: 'sim-tasks' } }),
       complete: h('div', { class: 'sim-complete', attrs: { id: 'sim-complete-form' } }),
       completeTitle: h('div', { class: 'sim-complete-title' }),
       completeVariables: h('textarea', { attrs: { id: 'sim-complete-variables', rows: '3', placeholder: 'satisfied = true', spellcheck: 'false' } }),
-      msgName: h('input', { attrs: { id: 'sim-msg-name', type: 'text', list: 'sim-msg-names', autocomplete: 'off', placeholder: 'e.g. parcel-delivered' } }),
+      msgName: h('input', { attrs: { id: 'sim-msg-name', type: 'text', list: 'sim-msg-names', autocomplete: 'off', placeholder: t('sim.message.name.placeholder') } }),
       msgNames: h('datalist', { attrs: { id: 'sim-msg-names' } }),
-      msgKey: h('input', { attrs: { id: 'sim-msg-key', type: 'text', autocomplete: 'off', placeholder: 'e.g. SO-1001' } }),
+      msgKey: h('input', { attrs: { id: 'sim-msg-key', type: 'text', autocomplete: 'off', placeholder: t('sim.message.key.placeholder') } }),
       msgVariables: h('textarea', { attrs: { id: 'sim-msg-variables', rows: '2', spellcheck: 'false', placeholder: 'deliveredAt = "2026-11-24"' } }),
-      correlate: button('sim-correlate', 'Send message', () => void this.sendMessage(), 'Deliver the message to the cases waiting for it with this key'),
+      correlate: button('sim-correlate', t('sim.message.send'), () => void this.sendMessage(), t('sim.message.send.title')),
       signalName: h('input', { attrs: { id: 'sim-signal-name', type: 'text', list: 'sim-signal-names', autocomplete: 'off' } }),
       signalNames: h('datalist', { attrs: { id: 'sim-signal-names' } }),
       signalVariables: h('textarea', { attrs: { id: 'sim-signal-variables', rows: '2', spellcheck: 'false' } }),
-      broadcast: button('sim-broadcast', 'Broadcast signal', () => void this.broadcast(), 'Every waiting signal catch receives it'),
+      broadcast: button('sim-broadcast', t('sim.signal.send'), () => void this.broadcast(), t('sim.signal.send.title')),
       audit: h('ol', { class: 'sim-audit', attrs: { id: 'sim-audit' } }),
       everyEvent: h('input', { attrs: { id: 'sim-every-event', type: 'checkbox' } }),
     };
@@ -105,44 +81,44 @@ export class SimulationPanel {
     replaceChildren(
       els.complete,
       els.completeTitle,
-      h('label', {}, 'Variables', els.completeVariables),
-      button('sim-complete', 'Complete task', () => void this.completeSelected()),
+      h('label', {}, t('sim.variables'), els.completeVariables),
+      button('sim-complete', t('sim.complete'), () => void this.completeSelected()),
     );
     replaceChildren(
       root,
-      h('div', { class: 'sim-clock' }, 'Virtual time: ', els.now, ' ', els.zone),
+      h('div', { class: 'sim-clock' }, t('sim.clock'), els.now, ' ', els.zone),
       h(
         'form',
         { class: 'sim-start', on: { submit: (e: Event) => (e.preventDefault(), void this.start()) } },
-        h('label', {}, 'Start event', els.start),
-        h('label', {}, 'Business key / correlation key', els.key),
-        h('label', {}, 'Start time (local, in the zone above)', els.time),
-        h('label', {}, 'Variables', els.variables),
-        h('button', { attrs: { id: 'sim-start', type: 'submit' } }, 'Start case'),
+        h('label', {}, t('sim.start-event'), els.start),
+        h('label', {}, t('sim.key'), els.key),
+        h('label', {}, t('sim.time'), els.time),
+        h('label', {}, t('sim.variables'), els.variables),
+        h('button', { attrs: { id: 'sim-start', type: 'submit' } }, t('sim.start')),
       ),
       els.message,
       els.controls,
-      h('h3', {}, 'Waiting tasks'),
+      h('h3', {}, t('sim.tasks')),
       els.tasks,
       els.complete,
       h(
         'details',
         { class: 'sim-events-form', attrs: { id: 'sim-message-form' } },
-        h('summary', {}, 'Send a message'),
-        h('label', {}, 'Message name', els.msgName, els.msgNames),
-        h('label', {}, 'Correlation key', els.msgKey),
-        h('label', {}, 'Variables', els.msgVariables),
+        h('summary', {}, t('sim.message')),
+        h('label', {}, t('sim.message.name'), els.msgName, els.msgNames),
+        h('label', {}, t('sim.message.key'), els.msgKey),
+        h('label', {}, t('sim.variables'), els.msgVariables),
         els.correlate,
       ),
       h(
         'details',
         { class: 'sim-events-form', attrs: { id: 'sim-signal-form' } },
-        h('summary', {}, 'Broadcast a signal'),
-        h('label', {}, 'Signal name', els.signalName, els.signalNames),
-        h('label', {}, 'Variables', els.signalVariables),
+        h('summary', {}, t('sim.signal')),
+        h('label', {}, t('sim.signal.name'), els.signalName, els.signalNames),
+        h('label', {}, t('sim.variables'), els.signalVariables),
         els.broadcast,
       ),
-      h('h3', { class: 'sim-audit-heading' }, 'Audit trail', h('label', { class: 'sim-every-event' }, els.everyEvent, 'every event')),
+      h('h3', { class: 'sim-audit-heading' }, t('sim.audit'), h('label', { class: 'sim-every-event' }, els.everyEvent, t('sim.audit.every'))),
       els.audit,
     );
     const eventBus = host.get<EventBusLike>('eventBus');
@@ -154,7 +130,7 @@ export class SimulationPanel {
     eventBus.on('commandStack.changed', () => {
       if (this.simulation && !this.stale) {
         this.stale = true;
-        this.say('The diagram changed since this case started: start again to simulate the change.');
+        this.say(t('sim.stale'));
       }
     });
     eventBus.on('calendars.changed', () => this.renderZone());
@@ -183,13 +159,13 @@ export class SimulationPanel {
       this.starts = xml ? await Simulation.startsOf(xml) : [];
     } catch (error) {
       this.starts = [];
-      this.say(`This diagram cannot run yet: ${(error as Error).message}`, true);
+      this.say(t('sim.cannot-run', { reason: (error as Error).message }), true);
     }
     const previous = this.els.start.value;
     replaceChildren(
       this.els.start,
       ...this.starts.map((s, i) =>
-        h('option', { attrs: { value: String(i) } }, `${s.nodeName ?? s.node}${s.kind === 'message' ? ` (message ${s.message})` : ''}${this.starts.length > 1 && s.processName ? ` — ${s.processName}` : ''}`),
+        h('option', { attrs: { value: String(i) } }, `${s.kind === 'message' ? t('sim.start-event.message', { name: s.nodeName ?? s.node, message: s.message }) : (s.nodeName ?? s.node)}${this.starts.length > 1 && s.processName ? ` — ${s.processName}` : ''}`),
       ),
     );
     if (previous && Number(previous) < this.starts.length) this.els.start.value = previous;
@@ -222,9 +198,9 @@ export class SimulationPanel {
       if (!this.els.signalName.value && simulation.signals.length) this.els.signalName.value = simulation.signals[0];
       const start = simulation.starts[Number(this.els.start.value) || 0];
       await simulation.start({ ...(start ? { start } : {}), variables, ...(this.els.key.value.trim() ? { businessKey: this.els.key.value.trim() } : {}) });
-      this.say('Case started.');
+      this.say(t('sim.started'));
     } catch (error) {
-      this.say(`Could not start: ${(error as Error).message}`, true);
+      this.say(t('sim.could-not-start', { reason: (error as Error).message }), true);
     } finally {
       this.busy = false;
     }
@@ -275,7 +251,7 @@ export class SimulationPanel {
     const name = this.els.msgName.value.trim();
     if (!this.simulation) return;
     if (!name) {
-      this.say('Name the message to send.', true);
+      this.say(t('sim.message.no-name'), true);
       return;
     }
     let variables: Record<string, unknown>;
@@ -288,7 +264,14 @@ export class SimulationPanel {
     const key = this.els.msgKey.value.trim();
     await this.act(async () => {
       const { correlated, started } = await this.simulation!.correlate(name, { ...(key ? { key } : {}), variables });
-      this.say(`Message ${name}${key ? ` (key ${key})` : ''}: delivered to ${correlated.length} case(s)${started.length ? `, started ${started.length}` : ''}.`);
+      this.say(
+        t('sim.message.sent', {
+          name,
+          key: key ? t('sim.message.sent.key', { key }) : '',
+          n: correlated.length,
+          started: started.length ? t('sim.message.sent.started', { n: started.length }) : '',
+        }),
+      );
     });
   }
 
@@ -296,7 +279,7 @@ export class SimulationPanel {
     const name = this.els.signalName.value.trim();
     if (!this.simulation) return;
     if (!name) {
-      this.say('Name the signal to broadcast.', true);
+      this.say(t('sim.signal.no-name'), true);
       return;
     }
     let variables: Record<string, unknown>;
@@ -308,7 +291,7 @@ export class SimulationPanel {
     }
     await this.act(async () => {
       await this.simulation!.signal(name, variables);
-      this.say(`Signal ${name} broadcast.`);
+      this.say(t('sim.signal.sent', { name }));
     });
   }
 
@@ -339,14 +322,14 @@ export class SimulationPanel {
     if (this.selectedTask && !tasks.some((t) => t.id === this.selectedTask)) this.selectedTask = undefined;
     const formatTime = (ms: number) => formatInZone(ms, this.zone());
     this.overlays.show({ views, tasks, audit, formatTime });
-    if (views.length && views.every((v) => v.status !== 'running')) this.say(`Case ${views[0].status}.`);
+    if (views.length && views.every((v) => v.status !== 'running')) this.say(t('sim.case.ended', { status: tr.template(`sim.status.${views[0].status}`) === undefined ? views[0].status : t(`sim.status.${views[0].status}`) }));
     this.renderState();
     this.renderTasks();
     this.renderAudit(audit, formatTime);
   }
 
   private renderZone(): void {
-    this.els.zone.textContent = `(${this.zone()})`;
+    this.els.zone.textContent = t('sim.zone', { zone: this.zone() });
   }
 
   private renderState(): void {
@@ -356,9 +339,9 @@ export class SimulationPanel {
     for (const b of [this.els.plusHour, this.els.nextDue, this.els.stop, this.els.correlate, this.els.broadcast]) b.disabled = !on;
     const hasCalendar = this.calendars.list().length > 0;
     this.els.plusDay.disabled = !on || !hasCalendar;
-    this.els.plusDay.title = hasCalendar ? `One working day of the calendar '${this.calendars.list()[0].name}'` : 'Needs a calendars file next to the diagrams';
+    this.els.plusDay.title = hasCalendar ? t('sim.plus-day.title', { name: this.calendars.list()[0].name }) : t('sim.plus-day.no-calendar');
     const next = simulation?.nextDue();
-    this.els.nextDue.textContent = next === undefined ? 'To next due time' : `To next due time (${formatInZone(next, this.zone())})`;
+    this.els.nextDue.textContent = next === undefined ? t('sim.next-due') : t('sim.next-due.at', { time: formatInZone(next, this.zone()) });
     if (on && next === undefined) this.els.nextDue.disabled = true;
     this.els.complete.hidden = !this.selectedTask;
   }
@@ -369,7 +352,7 @@ export class SimulationPanel {
       this.els.tasks,
       ...(this.tasks.length
         ? this.tasks.map((task) => {
-            const who = task.assignee ?? [...task.candidateGroups.map((g) => `group ${g}`), ...task.candidateUsers].join(', ');
+            const who = task.assignee ?? [...task.candidateGroups.map((group) => t('sim.task.group', { group })), ...task.candidateUsers].join(', ');
             return h(
               'li',
               {
@@ -379,13 +362,13 @@ export class SimulationPanel {
               },
               h('strong', {}, task.name ?? task.node),
               who ? h('span', { class: 'sim-who' }, ` — ${who}`) : null,
-              task.due !== undefined ? h('span', { class: 'sim-task-due' }, ` · due ${formatTime(task.due)}`) : null,
+              task.due !== undefined ? h('span', { class: 'sim-task-due' }, t('sim.task.due', { due: formatTime(task.due) })) : null,
             );
           })
-        : [h('li', { class: 'sim-none' }, this.simulation ? 'No task is waiting.' : 'Start a case to see its tasks.')]),
+        : [h('li', { class: 'sim-none' }, t(this.simulation ? 'sim.tasks.none' : 'sim.tasks.not-started'))]),
     );
     const task = this.tasks.find((t) => t.id === this.selectedTask);
-    this.els.completeTitle.textContent = task ? `Complete “${task.name ?? task.node}”` : '';
+    this.els.completeTitle.textContent = task ? t('sim.complete.title', { task: task.name ?? task.node }) : '';
     this.els.complete.hidden = !task;
   }
 
@@ -399,7 +382,7 @@ export class SimulationPanel {
           { class: `sim-audit-entry sim-audit-${event.type.replace(/\./g, '-')}`, attrs: { 'data-type': event.type, 'data-node': event.node } },
           h('time', {}, formatTime(event.time)),
           ' ',
-          h('span', { class: 'sim-audit-type', title: event.type }, `${AUDIT_LABELS[event.type] ?? event.type}${detail}`),
+          h('span', { class: 'sim-audit-type', title: event.type }, `${auditLabel(event.type)}${detail}`),
           event.nodeName || event.node ? h('span', { class: 'sim-audit-node' }, ` — ${event.nodeName ?? event.node}`) : null,
         );
       }),

@@ -6,6 +6,7 @@
  * reminders and escalations as the e-mails they would be.
  */
 import { h, replaceChildren } from '../../app/dom.js';
+import { t } from '../../i18n/language.js';
 import { parseVariables } from '../../features/simulation/variables.js';
 import { FieldsForm, FormError } from '../forms.js';
 import { debounce, followFeed } from '../live.js';
@@ -20,10 +21,10 @@ export function splitGroups(text: string): string[] {
   return [...new Set(text.split(',').map((g) => g.trim()).filter(Boolean))];
 }
 
-/** Who a task is for, in words. Pure. */
+/** Who a task is for, in words (in the page's language). Pure. */
 export function taskOwners(task: Pick<TaskView, 'assignee' | 'candidateUsers' | 'candidateGroups'>): string {
-  if (task.assignee) return `assigned to ${task.assignee}`;
-  return [...task.candidateGroups.map((g) => `group ${g}`), ...task.candidateUsers.map((u) => `user ${u}`)].join(', ') || 'nobody';
+  if (task.assignee) return t('run.owner.assigned', { user: task.assignee });
+  return [...task.candidateGroups.map((group) => t('run.owner.group', { group })), ...task.candidateUsers.map((user) => t('run.owner.user', { user }))].join(', ') || t('run.owner.nobody');
 }
 
 function section(id: string, title: string, ...children: Array<Node | string | null>): HTMLElement {
@@ -39,8 +40,8 @@ export class RunPage {
   private startForm: FieldsForm | undefined;
   private readonly refreshSoon = debounce(() => void this.refresh(), 150);
   private readonly els = {
-    user: h('input', { attrs: { id: 'who-user', type: 'text', placeholder: 'e.g. wu', autocomplete: 'off' } }),
-    groups: h('input', { attrs: { id: 'who-groups', type: 'text', placeholder: 'e.g. support-agents, supervisors', autocomplete: 'off' } }),
+    user: h('input', { attrs: { id: 'who-user', type: 'text', placeholder: t('run.user.placeholder'), autocomplete: 'off' } }),
+    groups: h('input', { attrs: { id: 'who-groups', type: 'text', placeholder: t('run.groups.placeholder'), autocomplete: 'off' } }),
     allTasks: h('input', { attrs: { id: 'inbox-all', type: 'checkbox' } }),
     inbox: h('ul', { class: 'inbox', attrs: { id: 'inbox' } }),
     inboxCount: h('span', { class: 'count', attrs: { id: 'inbox-count' } }),
@@ -48,16 +49,16 @@ export class RunPage {
     startProcess: h('select', { attrs: { id: 'start-process' } }),
     startEvent: h('select', { attrs: { id: 'start-event' } }),
     startEventRow: h('label', { class: 'form-row' }),
-    startKeyLabel: h('span', {}, 'Business key'),
-    startKey: h('input', { attrs: { id: 'start-key', type: 'text', autocomplete: 'off', placeholder: 'e.g. C-1001' } }),
+    startKeyLabel: h('span', {}, t('run.start.key')),
+    startKey: h('input', { attrs: { id: 'start-key', type: 'text', autocomplete: 'off', placeholder: t('run.start.key.placeholder') } }),
     startFields: h('div', { attrs: { id: 'start-fields' } }),
-    messageName: h('input', { attrs: { id: 'message-name', type: 'text', list: 'message-names', autocomplete: 'off', placeholder: 'e.g. parcel-delivered' } }),
+    messageName: h('input', { attrs: { id: 'message-name', type: 'text', list: 'message-names', autocomplete: 'off', placeholder: t('run.message.name.placeholder') } }),
     messageNames: h('datalist', { attrs: { id: 'message-names' } }),
-    messageKey: h('input', { attrs: { id: 'message-key', type: 'text', autocomplete: 'off', placeholder: 'e.g. SO-1001' } }),
-    messageVariables: h('textarea', { attrs: { id: 'message-variables', rows: '2', spellcheck: 'false', placeholder: 'name = value, or a JSON object' } }),
+    messageKey: h('input', { attrs: { id: 'message-key', type: 'text', autocomplete: 'off', placeholder: t('run.message.key.placeholder') } }),
+    messageVariables: h('textarea', { attrs: { id: 'message-variables', rows: '2', spellcheck: 'false', placeholder: t('run.variables.placeholder') } }),
     signalName: h('input', { attrs: { id: 'signal-name', type: 'text', list: 'signal-names', autocomplete: 'off' } }),
     signalNames: h('datalist', { attrs: { id: 'signal-names' } }),
-    signalVariables: h('textarea', { attrs: { id: 'signal-variables', rows: '2', spellcheck: 'false', placeholder: 'name = value, or a JSON object' } }),
+    signalVariables: h('textarea', { attrs: { id: 'signal-variables', rows: '2', spellcheck: 'false', placeholder: t('run.variables.placeholder') } }),
     processes: h('tbody', { attrs: { id: 'process-rows' } }),
     feed: h('ol', { class: 'feed', attrs: { id: 'feed', reversed: '' } }),
   };
@@ -79,7 +80,7 @@ export class RunPage {
     els.allTasks.addEventListener('change', () => void this.refreshTasks());
     els.startProcess.addEventListener('change', () => this.renderStartForm());
     els.startEvent.addEventListener('change', () => this.renderStartForm());
-    replaceChildren(els.startEventRow, h('span', {}, 'Start event'), els.startEvent);
+    replaceChildren(els.startEventRow, h('span', {}, t('run.start.event')), els.startEvent);
 
     const button = (id: string, label: string, kind = '') => h('button', { class: kind, attrs: { id, type: 'submit' } }, label);
     replaceChildren(
@@ -89,15 +90,15 @@ export class RunPage {
         { class: 'column' },
         section(
           'who',
-          'Who you are',
-          h('p', { class: 'hint' }, 'The engine checks that you may complete a task: type your user id and your groups.'),
-          h('label', { class: 'form-row' }, h('span', {}, 'User'), els.user),
-          h('label', { class: 'form-row' }, h('span', {}, 'Groups'), els.groups),
+          t('run.who'),
+          h('p', { class: 'hint' }, t('run.who.hint')),
+          h('label', { class: 'form-row' }, h('span', {}, t('run.user')), els.user),
+          h('label', { class: 'form-row' }, h('span', {}, t('run.groups')), els.groups),
         ),
         section(
           'tasks',
-          'Inbox',
-          h('div', { class: 'inbox-head' }, els.inboxCount, h('label', { class: 'inline' }, els.allTasks, 'every open task')),
+          t('run.inbox'),
+          h('div', { class: 'inbox-head' }, els.inboxCount, h('label', { class: 'inline' }, els.allTasks, t('run.inbox.all'))),
           els.inbox,
           els.taskForm,
         ),
@@ -107,53 +108,53 @@ export class RunPage {
         { class: 'column' },
         section(
           'start',
-          'Start a case',
+          t('run.start'),
           h(
             'form',
             { attrs: { id: 'start-form' }, on: { submit: (e: Event) => (e.preventDefault(), void this.startCase()) } },
-            h('label', { class: 'form-row' }, h('span', {}, 'Process'), els.startProcess),
+            h('label', { class: 'form-row' }, h('span', {}, t('run.start.process')), els.startProcess),
             els.startEventRow,
             h('label', { class: 'form-row' }, els.startKeyLabel, els.startKey),
             els.startFields,
-            button('start-submit', 'Start case', 'primary'),
+            button('start-submit', t('run.start.submit'), 'primary'),
           ),
         ),
         section(
           'message',
-          'Send a message',
+          t('run.message'),
           h(
             'form',
             { on: { submit: (e: Event) => (e.preventDefault(), void this.sendMessage()) } },
-            h('label', { class: 'form-row' }, h('span', {}, 'Message name'), els.messageName, els.messageNames),
-            h('label', { class: 'form-row' }, h('span', {}, 'Correlation key'), els.messageKey),
-            h('label', { class: 'form-row' }, h('span', {}, 'Variables'), els.messageVariables),
-            button('message-send', 'Send message'),
+            h('label', { class: 'form-row' }, h('span', {}, t('run.message.name')), els.messageName, els.messageNames),
+            h('label', { class: 'form-row' }, h('span', {}, t('run.message.key')), els.messageKey),
+            h('label', { class: 'form-row' }, h('span', {}, t('run.variables')), els.messageVariables),
+            button('message-send', t('run.message.send')),
           ),
         ),
         section(
           'signal',
-          'Broadcast a signal',
+          t('run.signal'),
           h(
             'form',
             { on: { submit: (e: Event) => (e.preventDefault(), void this.sendSignal()) } },
-            h('label', { class: 'form-row' }, h('span', {}, 'Signal name'), els.signalName, els.signalNames),
-            h('label', { class: 'form-row' }, h('span', {}, 'Variables'), els.signalVariables),
-            button('signal-send', 'Broadcast signal'),
+            h('label', { class: 'form-row' }, h('span', {}, t('run.signal.name')), els.signalName, els.signalNames),
+            h('label', { class: 'form-row' }, h('span', {}, t('run.variables')), els.signalVariables),
+            button('signal-send', t('run.signal.send')),
           ),
         ),
         section(
           'deployed',
-          'Deployed processes',
-          h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, h('th', {}, 'Process'), h('th', {}, 'Version'), h('th', {}, 'Running'), h('th', {}, 'Completed'), h('th', {}, 'Breached'))), els.processes),
+          t('run.deployed'),
+          h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ...(['process', 'version', 'running', 'completed', 'breached'] as const).map((column) => h('th', {}, t(`run.deployed.col.${column}`))))), els.processes),
           h(
             'p',
             { class: 'hint' },
-            'A diagram saved in the modeler runs once deployed: use Deploy there, or deploy every diagram of the folder here. New cases get the new version; running cases keep theirs.',
+            t('run.deployed.hint'),
           ),
-          h('button', { attrs: { id: 'deploy-all', type: 'button' }, on: { click: () => void this.deployAll() } }, 'Deploy the folder'),
+          h('button', { attrs: { id: 'deploy-all', type: 'button' }, on: { click: () => void this.deployAll() } }, t('run.deploy-all')),
         ),
       ),
-      h('div', { class: 'column' }, section('live', 'Live', h('p', { class: 'hint' }, 'What the engine does, as it happens: new tasks, reminders and escalations (what an e-mail would say), finished cases.'), this.els.feed)),
+      h('div', { class: 'column' }, section('live', t('run.live'), h('p', { class: 'hint' }, t('run.live.hint')), this.els.feed)),
     );
   }
 
@@ -217,7 +218,7 @@ export class RunPage {
     if (!startsChanged) return;
     const previous = els.startProcess.value;
     const startable = this.processes.filter((p) => p.starts.length);
-    replaceChildren(els.startProcess, ...startable.map((p) => h('option', { attrs: { value: p.id } }, `${p.name ?? p.id} (v${p.version})`)));
+    replaceChildren(els.startProcess, ...startable.map((p) => h('option', { attrs: { value: p.id } }, t('run.start.option', { name: p.name ?? p.id, version: p.version }))));
     if (startable.some((p) => p.id === previous)) els.startProcess.value = previous;
     this.renderStartForm();
   }
@@ -232,11 +233,11 @@ export class RunPage {
     const els = this.els;
     const process = this.processes.find((p) => p.id === els.startProcess.value);
     const previous = els.startEvent.value;
-    replaceChildren(els.startEvent, ...(process?.starts ?? []).map((s) => h('option', { attrs: { value: s.node } }, `${s.name ?? s.node}${s.kind === 'message' ? ` (message ${s.message})` : ''}`)));
+    replaceChildren(els.startEvent, ...(process?.starts ?? []).map((s) => h('option', { attrs: { value: s.node } }, s.kind === 'message' ? t('run.start.event.message', { name: s.name ?? s.node, message: s.message }) : (s.name ?? s.node))));
     if (process?.starts.some((s) => s.node === previous)) els.startEvent.value = previous;
     els.startEventRow.hidden = (process?.starts.length ?? 0) < 2;
     const { start } = this.currentStart();
-    els.startKeyLabel.textContent = start?.kind === 'message' ? `Correlation key of '${start.message}' (becomes the business key)` : 'Business key (optional)';
+    els.startKeyLabel.textContent = start?.kind === 'message' ? t('run.start.key.message', { message: start.message }) : t('run.start.key');
     this.startForm?.destroy();
     this.startForm = new FieldsForm(start?.form, 'start-form');
     replaceChildren(els.startFields, this.startForm.element);
@@ -245,7 +246,7 @@ export class RunPage {
   private renderInbox(): void {
     const els = this.els;
     const now = this.shell.now();
-    els.inboxCount.textContent = `${this.tasks.length} open task${this.tasks.length === 1 ? '' : 's'}`;
+    els.inboxCount.textContent = t('run.inbox.count', { n: this.tasks.length });
     replaceChildren(
       els.inbox,
       ...(this.tasks.length
@@ -258,11 +259,11 @@ export class RunPage {
                 on: { click: () => this.selectTask(task.id), keydown: (e: KeyboardEvent) => e.key === 'Enter' && this.selectTask(task.id) },
               },
               h('strong', {}, task.name ?? task.node),
-              h('div', { class: 'muted' }, `${task.processName ?? task.processId} · case `, h('a', { attrs: { href: this.client.pageUrl('monitor.html', `case=${encodeURIComponent(task.instanceId)}`) } }, task.businessKey ?? task.instanceId.slice(0, 8))),
-              h('div', { class: 'muted' }, taskOwners(task), task.due !== undefined ? ` · due ${this.shell.format(task.due)}` : ''),
+              h('div', { class: 'muted' }, t('run.inbox.case', { process: task.processName ?? task.processId }), h('a', { attrs: { href: this.client.pageUrl('monitor.html', `case=${encodeURIComponent(task.instanceId)}`) } }, task.businessKey ?? task.instanceId.slice(0, 8))),
+              h('div', { class: 'muted' }, taskOwners(task), task.due !== undefined ? t('run.due', { due: this.shell.format(task.due) }) : ''),
             ),
           )
-        : [h('li', { class: 'none' }, this.els.allTasks.checked ? 'No open task.' : 'No task for you: type your user and groups above, or tick “every open task”.')]),
+        : [h('li', { class: 'none' }, t(this.els.allTasks.checked ? 'run.inbox.none-all' : 'run.inbox.none'))]),
     );
   }
 
@@ -280,9 +281,9 @@ export class RunPage {
     this.taskForm = new FieldsForm(task.form, 'task-form');
     replaceChildren(
       form,
-      h('h3', { attrs: { id: 'task-form-title' } }, `Complete “${task.name ?? task.node}”`),
+      h('h3', { attrs: { id: 'task-form-title' } }, t('run.task.complete-title', { task: task.name ?? task.node })),
       this.taskForm.element,
-      h('div', { class: 'buttons' }, h('button', { class: 'primary', attrs: { id: 'task-complete', type: 'submit' } }, 'Complete task'), h('button', { attrs: { type: 'button' }, on: { click: () => this.selectTask(undefined) } }, 'Cancel')),
+      h('div', { class: 'buttons' }, h('button', { class: 'primary', attrs: { id: 'task-complete', type: 'submit' } }, t('run.task.complete')), h('button', { attrs: { type: 'button' }, on: { click: () => this.selectTask(undefined) } }, t('run.cancel'))),
     );
     form.onsubmit = (e) => {
       e.preventDefault();
@@ -295,7 +296,7 @@ export class RunPage {
     try {
       this.shell.say(await what());
     } catch (error) {
-      this.shell.say(error instanceof FormError ? `Not sent: ${error.message}` : (error as Error).message, 'error');
+      this.shell.say(error instanceof FormError ? t('run.not-sent', { reason: error.message }) : (error as Error).message, 'error');
     }
     await this.refresh();
   }
@@ -303,11 +304,11 @@ export class RunPage {
   private async completeTask(task: TaskView): Promise<void> {
     await this.act(async () => {
       const who = this.who();
-      if (!who.user) throw new FormError('user', 'Type your user id under “Who you are” first: the engine checks who completes a task.');
+      if (!who.user) throw new FormError('user', t('run.need-user'));
       const variables = await this.taskForm!.values();
       await this.refusedOn(this.taskForm!, () => this.client.completeTask(task.id, { user: who.user!, groups: who.groups, variables }));
       this.selectTask(undefined);
-      return `Completed “${task.name ?? task.node}” as ${who.user}.`;
+      return t('run.completed', { task: task.name ?? task.node, user: who.user });
     });
   }
 
@@ -324,21 +325,21 @@ export class RunPage {
   private async startCase(): Promise<void> {
     await this.act(async () => {
       const { process, start } = this.currentStart();
-      if (!process || !start) throw new FormError('process', 'No process to start: deploy a diagram first.');
+      if (!process || !start) throw new FormError('process', t('run.no-process'));
       const variables = await this.startForm!.values();
       const key = this.els.startKey.value.trim();
       const form = this.startForm!;
       const { id } = await this.refusedOn(form, () => this.client.startCase({ processId: process.id, startNode: start.node, variables, ...(key ? { businessKey: key } : {}), ...(this.who().user ? { user: this.who().user } : {}) }));
       form.clear();
       this.els.startKey.value = '';
-      return `Started case ${key || id} of ${process.name ?? process.id}.`;
+      return t('run.started', { key: key || id, process: process.name ?? process.id });
     });
   }
 
   private async sendMessage(): Promise<void> {
     await this.act(async () => {
       const name = this.els.messageName.value.trim();
-      if (!name) throw new FormError('name', 'Name the message.');
+      if (!name) throw new FormError('name', t('run.message.no-name'));
       const key = this.els.messageKey.value.trim();
       let variables: Record<string, unknown>;
       try {
@@ -348,14 +349,14 @@ export class RunPage {
       }
       const result = await this.client.correlate({ name, variables, ...(key ? { key } : {}), ...(this.who().user ? { user: this.who().user } : {}) });
       this.els.messageVariables.value = '';
-      return `Message ${name}: delivered to ${result.correlated.length} waiting case(s), started ${result.started.length}.`;
+      return t('run.message.sent', { name, n: result.correlated.length, started: result.started.length });
     });
   }
 
   private async sendSignal(): Promise<void> {
     await this.act(async () => {
       const name = this.els.signalName.value.trim();
-      if (!name) throw new FormError('name', 'Name the signal.');
+      if (!name) throw new FormError('name', t('run.signal.no-name'));
       let variables: Record<string, unknown>;
       try {
         variables = parseVariables(this.els.signalVariables.value);
@@ -363,7 +364,7 @@ export class RunPage {
         throw new FormError('variables', (error as Error).message);
       }
       await this.client.signal({ name, variables, ...(this.who().user ? { user: this.who().user } : {}) });
-      return `Signal ${name} broadcast.`;
+      return t('run.signal.sent', { name });
     });
   }
 
@@ -372,19 +373,19 @@ export class RunPage {
       const files = await this.client.deploy();
       const failed = files.filter((f) => f.error);
       if (failed.length) throw new Error(failed.map((f) => `${f.path}: ${f.error}`).join('\n'));
-      return `Deployed ${files.flatMap((f) => f.processes.map((p) => `${p.id} v${p.version}${p.created ? '' : ' (unchanged)'}`)).join(', ')}.`;
+      return t('run.deployed.done', { list: files.flatMap((f) => f.processes.map((p) => t(p.created ? 'run.deployed.version' : 'run.deployed.unchanged', { id: p.id, version: p.version }))).join(', ') });
     });
   }
 
   private addFeedItem(item: FeedItem): void {
     if (!item.notice) return;
-    const link = item.instanceId ? h('a', { attrs: { href: this.client.pageUrl('monitor.html', `case=${encodeURIComponent(item.instanceId)}`) } }, 'case') : null;
+    const link = item.instanceId ? h('a', { attrs: { href: this.client.pageUrl('monitor.html', `case=${encodeURIComponent(item.instanceId)}`) } }, t('run.live.case')) : null;
     this.els.feed.prepend(
       h(
         'li',
         { class: `notice ${item.notice.level}`, attrs: { 'data-type': item.type, 'data-seq': String(item.seq), ...(item.node ? { 'data-node': item.node } : {}) } },
         h('time', {}, this.shell.format(item.time)),
-        item.notice.to.length ? h('div', { class: 'to' }, `To: ${item.notice.to.join(', ')}`) : null,
+        item.notice.to.length ? h('div', { class: 'to' }, t('run.live.to', { to: item.notice.to.join(', ') })) : null,
         h('div', {}, item.notice.text, link ? ' ' : '', link),
       ),
     );
