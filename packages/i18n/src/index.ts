@@ -20,7 +20,7 @@ export {
   type LanguageSources,
 } from './language.js';
 export { Translator, type DateStyle, type DurationValue } from './Translator.js';
-export { fieldProblemRef, problemRef, type CodedMessage, type FieldProblemLike } from './refs.js';
+export { errorRef, fieldProblemRef, problemRef, type CodedError, type CodedMessage, type FieldProblemLike } from './refs.js';
 
 import type { Language } from './language.js';
 import { Translator } from './Translator.js';

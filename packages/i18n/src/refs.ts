@@ -33,3 +33,23 @@ export interface FieldProblemLike {
 export function fieldProblemRef(problem: FieldProblemLike): MessageRef {
   return { code: `form.field.${problem.code}`, params: { ...problem.params, field: problem.label ?? problem.field }, message: problem.message };
 }
+
+/** An error of the engine's API (a `SopflowError`): its code, message and plain-data details. */
+export interface CodedError {
+  code: string;
+  message: string;
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The message of an engine error: its code, its `details` that are plain
+ * values (text, numbers, booleans) as params, and its English message.
+ * Pure.
+ */
+export function errorRef(error: CodedError): MessageRef {
+  const params: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(error.details ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[name] = value;
+  }
+  return { code: error.code, params, message: error.message };
+}

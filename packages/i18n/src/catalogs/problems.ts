@@ -14,7 +14,7 @@ import type { Catalog } from './define.js';
 
 /** Reading the document: XML, encoding, bpmn-moddle's import warnings. */
 const parse: Catalog = {
-  'input.invalid': '需要字符串或 Uint8Array，实际得到 {type}。',
+  'input.invalid': '{option, select, businessKey {start({processId})：businessKey 必须是字符串。} other {需要字符串或 Uint8Array，实际得到 {type}。}}',
   'xml.too-large': '文档大小为 {size}，超过了 {max} 字节的上限（可用 maxBytes 选项调高）。',
   'xml.encoding': '文档无法解码：{detail}',
   'xml.encoding-declaration': '文档声明的编码不受支持：{detail}',
@@ -247,7 +247,34 @@ const forms: Catalog = {
   'form.field.condition': '「{field}」的条件 {expression} 无法计算。',
 };
 
+/**
+ * Errors of the engine's API an owner meets in the workbench (a `SopflowError`:
+ * its `code`, its `details` as params — see `errorRef`). Errors only a developer
+ * meets (bad options, variables that cannot be stored, store failures) keep
+ * their English.
+ */
+const runtime: Catalog = {
+  'process.not-found': '没有 id 为“{id}”的流程（请先部署）。',
+  'instance.not-found': '没有 id 为“{id}”的流程实例。',
+  'task.not-found': '没有 id 为“{id}”的任务，或该任务已不再处于待办状态。',
+  'job.not-found': '没有 id 为“{id}”的作业，或该作业已结束。',
+  'calendar.not-found': '没有名为“{id}”的工作日历。',
+  'timer.not-found': '没有 id 为“{id}”的定时器。',
+  'task.not-assignable': '无权处理任务“{taskId}”：只有该任务的负责人、候选人或候选组成员才能处理。',
+  'task.claimed': '任务“{taskId}”已被“{assignee}”认领。',
+  'instance.ended': '流程实例“{instanceId}”已{status, select, completed {完成} cancelled {取消} other {结束}}，不再接受任何操作。',
+  'instance.exists': 'id 为“{instanceId}”的流程实例已经存在。',
+  'instance.no-none-start': '流程“{processId}”没有空开始事件；请通过消息、信号或定时器启动它。',
+  'instance.bad-start': '“{startNode}”不是流程“{processId}”的开始事件。',
+  'message.no-subscription': '流程实例“{instanceId}”并未在等待这条消息。',
+  'message.correlation': '消息“{messageName}”没有匹配到任何等待中的流程实例，也没有匹配的消息开始事件。',
+  'incident.not-found': '流程实例“{instanceId}”没有未解决的故障“{incidentId}”。',
+  'access.forbidden': '“{actor}”无权执行 {action}：已被授权钩子拒绝。',
+  'form.invalid': '表单未填写完整，请检查标出的字段。',
+  'store.conflict': '数据已被同时修改，请刷新后重试。',
+};
+
 /** The engine's problems as the `executable` lint rule reports them (`executable.<code>`, `{prefix}` names an element not in the document). */
 const executable: Catalog = Object.fromEntries(Object.entries(compile).map(([code, template]) => [`executable.${code}`, `{prefix}${template}`]));
 
-export const problems: Catalog = { ...parse, ...compile, ...lint, ...bpmnlint, ...soundness, ...forms, ...executable };
+export const problems: Catalog = { ...parse, ...compile, ...lint, ...bpmnlint, ...soundness, ...forms, ...runtime, ...executable };
