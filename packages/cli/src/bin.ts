@@ -8,6 +8,12 @@ const io = {
   env: process.env,
 };
 
+// A reader that stops early (`sopflow audit export | head`) closes the pipe: stop quietly, as Unix tools do, not with an EPIPE stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;

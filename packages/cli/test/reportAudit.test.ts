@@ -3,9 +3,12 @@
  * written by the engine: every format, the exit codes, and a trail tampered
  * with in the file itself.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type Io } from '@sopflow/cli';
@@ -313,6 +316,33 @@ describe('sopflow audit', () => {
     expect(log).toContain('value="审核退款"');
     expect(log.trimEnd().endsWith('</log>')).toBe(true);
   });
+
+  it('should stop quietly when the reader closes the pipe early (sopflow audit export | head -1)', async () => {
+    // given: a trail far larger than a pipe's buffer, exported by the real binary (from source)
+    const big = join(dir, 'big.db');
+    const store = openSqliteStore(big);
+    const engine = createEngine({ store, clock: new VirtualClock(T0), scheduler: false });
+    await engine.deploy(xml);
+    for (let i = 0; i < 100; i++) await engine.start('refund', { businessKey: `B-${i}`, variables: { note: 'x'.repeat(200) } });
+    await engine.close();
+    await store.close();
+    const bin = new URL('../src/bin.ts', import.meta.url).pathname;
+    // when: the reader takes the first line and closes its end
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, bin, 'audit', 'export', '--store', big], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => void (stderr += t));
+    let first = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+      first += t;
+      if (first.includes('\n')) child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    // then
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(first.slice(0, first.indexOf('\n')))).toMatchObject({ processId: 'refund', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  }, 60_000);
 
   it('should exit 2 on a missing or unknown subcommand, an unknown format and a missing store', async () => {
     // given
