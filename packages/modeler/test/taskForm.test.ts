@@ -76,7 +76,7 @@ describe('a task form in the SOP tab', () => {
     expect(taskForm(task)).toMatchObject({ kind: 'sop:form', schema });
   });
 
-  it('should say when a task has no form or one that is not JSON, and open an empty form or none', async () => {
+  it('should say when a task has no form, one that is not JSON or a Camunda 8 one, and open an empty form or none', async () => {
     // given
     const none = (await load(diagram(''))).task;
     const broken = (await load(diagram('<sop:form>{ "components": [</sop:form>'))).task;
@@ -92,5 +92,8 @@ describe('a task form in the SOP tab', () => {
     expect(formSummary(brokenForm)).toMatchObject({ source: 'sop:form', error: expect.any(String) });
     expect(schemaToEdit(brokenForm, 't')).toBeUndefined();
     expect(valuesWithForm(extensionValues(broken), undefined)).toEqual([]);
+    const camunda = (await load(diagram('<zeebe:formDefinition xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" formKey="camunda-forms:bpmn:F1" />'))).task;
+    expect(taskForm(camunda)).toEqual({ kind: 'zeebe' });
+    expect(schemaToEdit(taskForm(camunda), 't')).toBeUndefined();
   });
 });

@@ -50,7 +50,15 @@ export function FormEntry(props: { id: string; element: DiagramElement; target: 
   const form = taskForm(target);
   const summary = formSummary(form);
   const schema = schemaToEdit(form, target.id ?? element.id);
-  const describe = summary.error ? TEXT.notJson(summary.error) : summary.source === 'none' ? TEXT.none : summary.source === 'sop:field' ? TEXT.fields(summary.fields) : TEXT.form(summary.fields);
+  const describe = summary.error
+    ? TEXT.notJson(summary.error)
+    : summary.source === 'none'
+      ? TEXT.none
+      : summary.source === 'zeebe'
+        ? TEXT.zeebe
+        : summary.source === 'sop:field'
+          ? TEXT.fields(summary.fields)
+          : TEXT.form(summary.fields);
   const edit = async () => {
     if (!schema) return;
     setMessage(TEXT.loading);

@@ -14,6 +14,8 @@ export const FIELD_TYPE = 'sop:Field';
 /** What the task declares. */
 export type TaskForm =
   | { kind: 'none' }
+  /** A Camunda 8 form (`zeebe:formDefinition`), edited in Camunda Modeler. */
+  | { kind: 'zeebe' }
   | { kind: 'sop:field'; fields: FieldDef[] }
   | { kind: 'sop:form'; text: string; schema?: FormSchema; error?: string };
 
@@ -57,6 +59,7 @@ export function taskForm(target: ModdleElement): TaskForm {
       return { kind: 'sop:form', text, error: (error as Error).message };
     }
   }
+  if (values.some((v) => /^zeebe:formDefinition$/i.test(v.$type))) return { kind: 'zeebe' };
   const fields = values.filter((v) => v.$type === FIELD_TYPE).flatMap((f) => fieldOfElement(f) ?? []);
   return fields.length ? { kind: 'sop:field', fields } : { kind: 'none' };
 }
@@ -69,10 +72,12 @@ export function emptySchema(id: string): FormSchema {
 /**
  * The schema the form editor opens: the task's own, else the one of its
  * `<sop:field>`s (with the task's id), else an empty one. Undefined when
- * the `<sop:form>` is not JSON (it must be fixed as text first).
+ * the `<sop:form>` is not JSON (it must be fixed as text first) or the
+ * task links a Camunda 8 form.
  */
 export function schemaToEdit(form: TaskForm, taskId: string): FormSchema | undefined {
   if (form.kind === 'sop:form') return form.schema;
+  if (form.kind === 'zeebe') return undefined;
   if (form.kind === 'sop:field') {
     const { generatedFrom: _generated, ...schema } = formSchemaOfFields(form.fields, emptySchema(taskId).id);
     return schema as FormSchema;
@@ -87,7 +92,7 @@ export function formText(schema: FormSchema): string {
 
 /** A short description of the form for the SOP tab: how many fields it has, and where it comes from. */
 export function formSummary(form: TaskForm): { fields: number; source: TaskForm['kind']; error?: string } {
-  if (form.kind === 'none') return { fields: 0, source: 'none' };
+  if (form.kind === 'none' || form.kind === 'zeebe') return { fields: 0, source: form.kind };
   if (form.kind === 'sop:field') return { fields: form.fields.length, source: 'sop:field' };
   if (form.error) return { fields: 0, source: 'sop:form', error: form.error };
   return { fields: fieldsOfFormSchema(form.schema).fields.length, source: 'sop:form' };

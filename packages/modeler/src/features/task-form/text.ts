@@ -4,6 +4,7 @@ export const TEXT = {
   none: 'No form: the task takes any variables.',
   fields: (n: number) => `${n} field${n === 1 ? '' : 's'} declared with <sop:field> (the form shown is generated from them).`,
   form: (n: number) => `A form-js form (<sop:form>) with ${n} field${n === 1 ? '' : 's'}.`,
+  zeebe: 'A Camunda 8 form (zeebe:formDefinition): edit it in Camunda Modeler; the engine checks it.',
   notJson: (error: string) => `The <sop:form> is not JSON (${error}): fix it in the XML first.`,
   edit: 'Edit form',
   create: 'Create form',
