@@ -11,13 +11,14 @@
  * (SOAK=full). Environment variables (README.md beside this file):
  *
  *   SOAK=full             full defaults: 20,000 cases, 4 workers, 3,600× time
- *   SOAK_CASES            number of cases (short form 240)
+ *   SOAK_CASES            number of cases (short form 120)
  *   SOAK_WORKERS          worker processes (short form 2)
  *   SOAK_SPEED            engine ms per real ms (short form 14,400: four engine hours a second)
  *   SOAK_MAX_ACTIVE       cases a worker drives at once; it starts the next when one is done (short 100, full 400)
  *   SOAK_SAMPLE_MS        how often a worker samples its memory, real ms (short 1,000, full 5,000)
  *   SOAK_HEAP_FACTOR      allowed heap late in the run and at the end ÷ heap after warm-up, all after a full GC (1.5)
- *   SOAK_TIMEOUT_S        give up after this many real seconds (short 120, full 3,600)
+ *   SOAK_ROUND_MS         shortest time between two rounds of a worker's people, real ms (short 50, full 200)
+ *   SOAK_TIMEOUT_S        give up after this many real seconds (short 120, full 5,400)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEngine, VirtualClock } from '@sopflow/engine';
+import { nodeSha256 } from '@sopflow/engine/node';
 import { dropSchema, pgUrl, postgresAvailable, randomSchema } from '../crash/postgres.js';
 import { planOf } from './plan.js';
 
@@ -37,13 +39,14 @@ const env = (name: string, short: number, long: number) => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}='${text}': expected a positive number.`);
   return value;
 };
-const CASES = env('SOAK_CASES', 240, 20_000);
+const CASES = env('SOAK_CASES', 120, 20_000);
 const WORKERS = env('SOAK_WORKERS', 2, 4);
 const SPEED = env('SOAK_SPEED', 14_400, 3_600);
 const MAX_ACTIVE = env('SOAK_MAX_ACTIVE', 100, 400);
 const SAMPLE_MS = env('SOAK_SAMPLE_MS', 1_000, 5_000);
 const HEAP_FACTOR = env('SOAK_HEAP_FACTOR', 1.5, 1.5);
-const TIMEOUT_S = env('SOAK_TIMEOUT_S', 120, 3_600);
+const ROUND_MS = env('SOAK_ROUND_MS', 50, 200);
+const TIMEOUT_S = env('SOAK_TIMEOUT_S', 120, 5_400);
 const START = Date.parse('2026-11-23T09:00:00+08:00');
 const SOPS = ['order-handling/order-handling.bpmn', 'complaint-escalation/complaint-escalation.bpmn', 'cross-department-approval/cross-department-approval.bpmn'];
 
@@ -62,7 +65,7 @@ interface Worker {
   samples: Sample[];
   progress: string;
   actorsDone: boolean;
-  tally?: { started: Record<string, number>; completed: Record<string, number>; correlated: number; finished: number; leftWaiting: number; incidents: number; retries: number; handlerRuns: Record<string, number>; engineErrors: number; maxLagMs: number };
+  tally?: { started: Record<string, number>; completed: Record<string, number>; correlated: number; finished: number; leftWaiting: number; incidents: number; retries: number; handlerRuns: Record<string, number>; engineErrors: number; maxLagMs: number; commits: { count: number; conflicts: number; ms: number } };
   exited: Promise<number | null>;
   output: string[];
 }
@@ -72,7 +75,7 @@ const log = (line: string) => process.stdout.write(`soak: ${line}\n`);
 
 function spawnWorker(index: number, schema: string, realStart: number): Worker {
   const name = `w${index + 1}`;
-  const options = { url: pgUrl, schema, name, index, workers: WORKERS, cases: CASES, speed: SPEED, start: START, realStart, maxActive: MAX_ACTIVE, sampleMs: SAMPLE_MS };
+  const options = { url: pgUrl, schema, name, index, workers: WORKERS, cases: CASES, speed: SPEED, start: START, realStart, maxActive: MAX_ACTIVE, sampleMs: SAMPLE_MS, roundMs: ROUND_MS };
   const child = spawn(process.execPath, ['--expose-gc', '--conditions=source', '--import', 'tsx', 'test/soak/worker.mts', JSON.stringify(options)], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
   const worker: Worker = { name, child, samples: [], progress: '', actorsDone: false, output: [], exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   let buffer = '';
@@ -127,7 +130,7 @@ describe.skipIf(!postgresAvailable)('soak', () => {
     const { createPostgresStore } = await import('@sopflow/store-postgres');
     const store = await createPostgresStore({ connectionString: pgUrl, schema, poolSize: 4 });
     const calendars = JSON.parse(readFileSync(`${repo}examples/calendars.json`, 'utf8')).calendars;
-    const checker = createEngine({ store, clock: new VirtualClock(START), calendars, timeZone: 'Asia/Shanghai', scheduler: false });
+    const checker = createEngine({ store, clock: new VirtualClock(START), hash: nodeSha256, calendars, timeZone: 'Asia/Shanghai', scheduler: false });
     const sql = new pg.Client({ connectionString: pgUrl });
     await sql.connect();
     await sql.query(`SET search_path TO "${schema}"`);
@@ -256,6 +259,7 @@ describe.skipIf(!postgresAvailable)('soak', () => {
       }
       const completed = Object.values(completedByNode).reduce((a, b) => a + b, 0);
       log(`tasks completed by node: ${JSON.stringify(completedByNode)}`);
+      for (const t of tallies) log(`${(t as { name?: string }).name}: ${Object.values(t.started).reduce((a, b) => a + b, 0)} cases started, ${Object.values(t.completed).reduce((a, b) => a + b, 0)} tasks completed, ${t.commits.count} commits (${t.commits.conflicts} revision conflicts, ${(t.commits.ms / Math.max(1, t.commits.count)).toFixed(0)} ms each on average)`);
       log(
         `${CASES} cases (${Object.entries(variants).map(([v, n]) => `${v} ${n}`).join(', ')}); ${completed} tasks completed, ${delivered} parcels delivered, ${Object.values(runs).reduce((a, b) => a + b, 0)} handler runs, ${tallies.reduce((n, t) => n + t.retries, 0)} retried calls, ${tallies.reduce((n, t) => n + t.engineErrors, 0)} engine.error events; ${runSeconds.toFixed(1)} s to settle (${(CASES / runSeconds).toFixed(1)} cases/s), ${((Date.now() - t0) / 1000).toFixed(1)} s in all; scheduler at most ${Math.round(Math.max(...tallies.map((t) => t.maxLagMs)) / 60_000)} engine minutes late`,
       );
