@@ -200,6 +200,19 @@ export const modeler = {
   'overlay.due': ['due {due}', '截止 {due}'],
   'overlay.at': ['{what} at {time}', '{what}，于 {time}'],
 
+  // the SOP tab's field checks ({detail}: the engine's own English, which English shows as it is)
+  'sop.error.duration': ['{detail}', '“{value}”不是时长：应写成 ISO 8601 时长，如 PT2H（2 小时）、P1D（1 天）、PT30M（30 分钟）。'],
+  'sop.error.feel': ['{detail}', 'FEEL 表达式有误：{detail}'],
+  'sop.error.at-missing': ['Say when the rule fires: a share of the SLA (75%) or a duration from the start (PT4H).', '请填写规则何时触发：SLA 的百分比（75%）或自开始起的时长（PT4H）。'],
+  'sop.error.share': ["'{text}' is not a share such as 75% or 100%.", '“{text}”不是 75% 或 100% 这样的百分比。'],
+  'sop.error.not-feel': ['An expression starts with = (for example =if severity = "urgent" then null else "office").', '表达式以 = 开头（例如 =if severity = "urgent" then null else "office"）。'],
+  'sop.error.times': ["'{value}' is not a whole number of 1 or more.", '“{value}”不是大于等于 1 的整数。'],
+  'sop.error.variable-names': ['Not variable names: {names} (a comma-separated list such as iban, phone).', '不是变量名：{names}（应为用逗号分隔的列表，如 iban, phone）。'],
+  'sop.error.target': ['Expected group:<id> or user:<id>, comma separated; not {targets}.', '应为 group:<id> 或 user:<id>，用逗号分隔；而不是 {targets}。'],
+  'sop.error.action': ['Choose one of {actions}.', '请从 {actions} 中选择一个。'],
+  'sop.error.code-required': ['An escalate rule needs the escalation code its boundary event catches.', '“升级”规则需要填写其边界事件捕获的升级代码。'],
+  'sop.error.target-required': ['A {action} rule needs a target (group:<id> or user:<id>).', '“{action}”规则需要填写对象（group:<id> 或 user:<id>）。'],
+
   // the SOP tab
   'sop.group': ['SOP', 'SOP'],
   'sop.group.escalations': ['Escalation rules', '升级规则'],

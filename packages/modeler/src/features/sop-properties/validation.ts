@@ -2,11 +2,12 @@
  * Checks of the values a process owner types in the SOP tab, with the
  * engine's own readers (`parseDuration`, `compileFeel`), so that what the
  * modeler accepts is what the engine runs. Each check returns an error
- * message for the field, or `null` when the value is fine (an empty value
- * is fine: the attribute is removed). Pure.
+ * message for the field in the page's language, or `null` when the value
+ * is fine (an empty value is fine: the attribute is removed). Pure.
  */
 import { compileFeel, parseDuration } from '@sopflow/engine';
 import { ESCALATION_ACTIONS } from '@sopflow/moddle';
+import { t } from '../../i18n/language.js';
 
 type Check = (value: string | undefined) => string | null;
 
@@ -19,7 +20,7 @@ function feelError(value: string): string | null {
     compileFeel(value);
     return null;
   } catch (error) {
-    return (error as Error).message;
+    return t('sop.error.feel', { detail: (error as Error).message });
   }
 }
 
@@ -28,7 +29,7 @@ function durationError(value: string): string | null {
     parseDuration(value);
     return null;
   } catch (error) {
-    return (error as Error).message;
+    return t('sop.error.duration', { detail: (error as Error).message, value: value.trim() });
   }
 }
 
@@ -43,11 +44,11 @@ export const validateDuration: Check = (value) => (blank(value) ? null : duratio
 
 /** A share of the SLA (`75%`) or an ISO duration from the start (`PT4H`): `at` of an escalation rule. */
 export const validateAt: Check = (value) => {
-  if (blank(value)) return 'Say when the rule fires: a share of the SLA (75%) or a duration from the start (PT4H).';
+  if (blank(value)) return t('sop.error.at-missing');
   const text = value.trim();
   if (text.endsWith('%')) {
     const share = Number(text.slice(0, -1));
-    return Number.isFinite(share) && share >= 0 && text.length > 1 ? null : `'${text}' is not a share such as 75% or 100%.`;
+    return Number.isFinite(share) && share >= 0 && text.length > 1 ? null : t('sop.error.share', { text });
   }
   return durationError(text);
 };
@@ -58,12 +59,12 @@ export const validateValueOrFeel: Check = (value) => (blank(value) || !value.tri
 /** FEEL that must be FEEL (a calendar chosen as an expression). */
 export const validateFeel: Check = (value) => {
   if (blank(value)) return null;
-  if (!value.trim().startsWith('=')) return 'An expression starts with = (for example =if severity = "urgent" then null else "office").';
+  if (!value.trim().startsWith('=')) return t('sop.error.not-feel');
   return feelError(value);
 };
 
 /** A whole number ≥ 1: `times` of an escalation rule. */
-export const validateTimes: Check = (value) => (blank(value) || /^[1-9]\d{0,5}$/.test(value.trim()) ? null : `'${value}' is not a whole number of 1 or more.`);
+export const validateTimes: Check = (value) => (blank(value) || /^[1-9]\d{0,5}$/.test(value.trim()) ? null : t('sop.error.times', { value }));
 
 /** Comma-separated variable names: `sop:sensitive`. */
 export const validateVariableNames: Check = (value) => {
@@ -72,7 +73,7 @@ export const validateVariableNames: Check = (value) => {
     .split(',')
     .map((n) => n.trim())
     .filter((n) => !/^[A-Za-z_][\w.-]*$/.test(n));
-  return bad.length ? `Not variable names: ${bad.map((n) => `'${n}'`).join(', ')} (a comma-separated list such as iban, phone).` : null;
+  return bad.length ? t('sop.error.variable-names', { names: bad.map((n) => `'${n}'`).join(', ') }) : null;
 };
 
 /** `group:<id>` / `user:<id>`, comma separated, or FEEL: `target` of an escalation rule. */
@@ -81,20 +82,20 @@ export const validateTarget: Check = (value) => {
   if (value.trim().startsWith('=')) return feelError(value);
   const bad = value
     .split(',')
-    .map((t) => t.trim())
-    .filter((t) => !/^(group|user):\S+$/.test(t));
-  return bad.length ? `Expected group:<id> or user:<id>, comma separated; not ${bad.map((t) => `'${t}'`).join(', ')}.` : null;
+    .map((target) => target.trim())
+    .filter((target) => !/^(group|user):\S+$/.test(target));
+  return bad.length ? t('sop.error.target', { targets: bad.map((target) => `'${target}'`).join(', ') }) : null;
 };
 
 /** An escalation rule's action. */
 export const validateAction: Check = (value) =>
-  value !== undefined && (ESCALATION_ACTIONS as readonly string[]).includes(value) ? null : `Choose one of ${ESCALATION_ACTIONS.join(', ')}.`;
+  value !== undefined && (ESCALATION_ACTIONS as readonly string[]).includes(value) ? null : t('sop.error.action', { actions: ESCALATION_ACTIONS.join(', ') });
 
 /** What an action needs besides `at`: `escalate` a code, `reassign`/`notify` a target. */
 export function requiredForAction(action: string | undefined, field: 'escalationCode' | 'target', value: string | undefined): string | null {
   if (!blank(value)) return null;
-  if (field === 'escalationCode' && action === 'escalate') return 'An escalate rule needs the escalation code its boundary event catches.';
-  if (field === 'target' && (action === 'reassign' || action === 'notify')) return `A ${action} rule needs a target (group:<id> or user:<id>).`;
+  if (field === 'escalationCode' && action === 'escalate') return t('sop.error.code-required');
+  if (field === 'target' && (action === 'reassign' || action === 'notify')) return t('sop.error.target-required', { action });
   return null;
 }
 
