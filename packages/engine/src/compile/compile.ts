@@ -233,7 +233,7 @@ class Compiler {
       extensionElements(element, 'zeebe', 'executionListeners', p).length +
       extensionElements(element, 'zeebe', 'taskListeners', p).length;
     if (found) this.warn(element, 'bpmn.not-executed', 'Execution and task listeners (camunda:/zeebe:) are not run by sopflow; do that work in a service task (job) or on engine events.', undefined, { variant: 'listeners' });
-    for (const ignored of ignoredAttributes(element, p)) this.warn(element, 'bpmn.not-executed', ignored.message, ignored.attribute, ignored.params);
+    for (const ignored of ignoredAttributes(element, p)) this.warn(element, ignored.code, ignored.message, ignored.attribute, ignored.params);
   }
 
   // ---------------------------------------------------------------- process

@@ -11,6 +11,7 @@ import { attr, childElements, extensionElements, plainAttr, type Namespace, type
 
 /** One ignored attribute or extension element, as a compile warning. */
 export interface IgnoredAttribute {
+  code: 'bpmn.not-executed';
   /** Qualified name, e.g. `camunda:asyncBefore`, `zeebe:taskHeaders`, `zeebe:calledElement propagateAllParentVariables`. */
   attribute: string;
   message: string;
@@ -77,6 +78,7 @@ function localType(element: any): string {
 function found(element: any, attribute: string, instead: Instead): IgnoredAttribute {
   const id = String(element?.id ?? '');
   return {
+    code: 'bpmn.not-executed',
     attribute,
     message: `${attribute} on '${id}' is not read by sopflow: ${INSTEAD[instead]}.`,
     params: { variant: 'ignored-attribute', element: id, attribute, instead },

@@ -44,7 +44,7 @@ const compile: Catalog = {
   'bpmn.not-executable':
     '{variant, select, skipped {流程标记了 isExecutable="false"，未被部署。} other {流程标记了 isExecutable="false"；要运行它，请将其设为 true。}}',
   'bpmn.not-executed':
-    '{variant, select, listeners {sopflow 不会运行执行监听器和任务监听器（camunda:/zeebe:）；请把这些工作放到服务任务（作业）中，或放在引擎事件里处理。} io-specification {ioSpecification/properties 仅作文档说明，不会被执行。} data-associations {数据关联仅作文档说明，不会被执行；请使用 sop:input/sop:output 映射。} other {此内容不会被执行。}}',
+    '{variant, select, listeners {sopflow 不会运行执行监听器和任务监听器（camunda:/zeebe:）；请把这些工作放到服务任务（作业）中，或放在引擎事件里处理。} io-specification {ioSpecification/properties 仅作文档说明，不会被执行。} data-associations {数据关联仅作文档说明，不会被执行；请使用 sop:input/sop:output 映射。} ignored-attribute {sopflow 不读取「{element}」上的 {attribute}：{instead, select, one-commit {每一步都在一次提交中运行到下一个等待状态，没有异步延续；要在后台运行工作，请使用服务任务（作业）。} retries {失败的作业按 sop:retries 和 sop:retryBackoff 重试（默认 3 次，从 10 秒开始逐次加倍）。} due-order {作业和任务没有优先级：作业按到期顺序执行。} latest-version {调用总是启动被调用流程最新部署的版本。} sla {任务的到期日和跟进日不取自这里：请使用 sop:sla（可配合 sop:calendar）。} authorize {任何人都可以启动该流程：请用引擎的 authorize 钩子限制 instance.start。} no-headers {作业处理器只收到变量：请用 sop:input 或 zeebe:input 映射传递这些值。} all-variables {在该方向没有映射时，sopflow 会传递全部变量。} bpmn-error {处理器通过抛出 BpmnError 引发 BPMN 错误。} no-business-key {被调用的实例不会得到业务键。} sop-fields {其字段既不显示也不检查：请用 sop:field 声明（或用 sop:form 嵌入 form-js 表单），引擎会检查每次提交。} other {此属性不会被执行。}}} other {此内容不会被执行。}}',
   'bpmn.missing-id': '{container} 中的一个 {type}{variant, select, named {（名称“{name}”）} other {}}没有 id。',
   'bpmn.duplicate-id':
     '{variant, select, dropped {id「{id}」被使用了两次；bpmn-moddle 会保留第一个，并丢弃此处的内容及其内部的全部内容。} other {元素 id「{id}」重复。}}',
