@@ -2,7 +2,8 @@
 import { main } from './cli.js';
 
 const io = {
-  stdout: (text: string) => void process.stdout.write(text),
+  // A full pipe (a slow reader) answers with a promise of its 'drain': exports wait for it.
+  stdout: (text: string): void | Promise<void> => (process.stdout.write(text) ? undefined : new Promise<void>((drained) => process.stdout.once('drain', drained))),
   stderr: (text: string) => void process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,

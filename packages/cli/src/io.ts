@@ -1,6 +1,7 @@
 /** Where a command writes: real streams in the binary, buffers in tests. */
 export interface Io {
-  stdout(text: string): void;
+  /** May return a promise while the stream is full: commands that stream (exports) await it, so a slow reader holds them back instead of filling memory. */
+  stdout(text: string): void | Promise<void>;
   stderr(text: string): void;
   /** Working directory for relative paths. */
   cwd: string;

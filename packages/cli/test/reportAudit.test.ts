@@ -317,6 +317,26 @@ describe('sopflow audit', () => {
     expect(log.trimEnd().endsWith('</log>')).toBe(true);
   });
 
+  it('should wait while standard output is full before writing the next chunk', async () => {
+    // given: an output that is full after every chunk, drained on the next turn of the event loop
+    let chunks = 0;
+    let pending = 0;
+    let most = 0;
+    const slow = Object.assign(io(dir), {
+      stdout: () => {
+        chunks++;
+        most = Math.max(most, ++pending);
+        return new Promise<void>((drained) => setTimeout(() => drained(void pending--), 0));
+      },
+    });
+    // when
+    const code = await main(['audit', 'export', '--store', file], slow);
+    // then: one chunk in flight at a time — a slow reader holds the export back instead of filling memory
+    expect(code).toBe(0);
+    expect(chunks).toBeGreaterThan(20);
+    expect(most).toBe(1);
+  });
+
   it('should stop quietly when the reader closes the pipe early (sopflow audit export | head -1)', async () => {
     // given: a trail far larger than a pipe's buffer, exported by the real binary (from source)
     const big = join(dir, 'big.db');

@@ -71,7 +71,7 @@ export async function auditCommand(args: string[], io: Io, lang: Language = 'en'
       await new Promise<void>((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done())));
       io.stderr(`${t.t('cli.wrote', { path })}\n`);
     } else {
-      for await (const chunk of chunks) io.stdout(chunk);
+      for await (const chunk of chunks) await io.stdout(chunk);
     }
     return EXIT.ok;
   } finally {
