@@ -11,9 +11,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type Io } from '@sopflow/cli';
+import { main, parseStoreUrl, type Io } from '@sopflow/cli';
 import { createEngine, VirtualClock, type AuditEvent, type Report } from '@sopflow/engine';
+import { createPostgresStore } from '@sopflow/store-postgres';
 import { openSqliteStore } from '@sopflow/store-sqlite';
+import pg from 'pg';
+import { dropSchema, pgUrl, postgresAvailable, randomSchema } from '../../../test/crash/postgres.js';
 
 const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
@@ -380,5 +383,52 @@ describe('sopflow audit', () => {
     expect(await main(['audit', 'verify', '--store', join(dir, 'nope.db')], missing)).toBe(2);
     expect(missing.err).toContain(`No sopflow store at ${join(dir, 'nope.db')}`);
     expect(existsSync(join(dir, 'nope.db'))).toBe(false);
+  });
+});
+
+describe('sopflow report and audit on PostgreSQL', () => {
+  it('should take the schema out of the connection string (?schema=)', () => {
+    expect(parseStoreUrl('postgres://u:p@h:5432/db?schema=ops', '/w')).toEqual({ kind: 'postgres', location: 'postgres://u:p@h:5432/db', schema: 'ops' });
+    expect(parseStoreUrl('postgres://h/db?sslmode=require&schema=ops', '/w')).toEqual({ kind: 'postgres', location: 'postgres://h/db?sslmode=require', schema: 'ops' });
+    expect(parseStoreUrl('postgresql://h/db?schema=ops&sslmode=require', '/w')).toEqual({ kind: 'postgres', location: 'postgresql://h/db?sslmode=require', schema: 'ops' });
+    expect(parseStoreUrl('postgres://h/db?sslmode=require', '/w')).toEqual({ kind: 'postgres', location: 'postgres://h/db?sslmode=require' });
+  });
+
+  it.skipIf(!postgresAvailable)('should report on a schema and name an event edited in its audit table with exit 1', async () => {
+    // given: the refund cases in a schema of their own
+    const schema = randomSchema();
+    try {
+      const store = await createPostgresStore({ connectionString: pgUrl, schema });
+      const clock = new VirtualClock(T0);
+      const engine = createEngine({ store, clock, scheduler: false });
+      await engine.deploy(xml);
+      await engine.start('refund', { id: 'p1', businessKey: 'R-1' });
+      await clock.advance('PT2H');
+      await engine.complete((await engine.tasks({ instanceId: 'p1' })).items[0].id, { by: { id: 'ann', groups: ['finance'] } });
+      await engine.close();
+      await store.close();
+      const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+      const report = io(dir);
+      const clean = io(dir);
+      const broken = io(dir);
+      // when
+      const reported = await main(['report', '--store', url, '--format', 'json'], report);
+      const verified = await main(['audit', 'verify', '--store', url], clean);
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      const { rowCount } = await client.query(`UPDATE "${schema}".audit SET actor = 'mallory' WHERE instance_id = 'p1' AND type = 'task.completed'`);
+      const { rows } = await client.query<{ seq: number }>(`SELECT seq FROM "${schema}".audit WHERE instance_id = 'p1' AND type = 'task.completed'`);
+      await client.end();
+      const tampered = await main(['audit', 'verify', '--store', url], broken);
+      // then
+      expect(reported).toBe(0);
+      expect((JSON.parse(report.out) as Report).nodes).toEqual([expect.objectContaining({ node: 'review', executions: 1, withSla: 1, slaMet: 0, overdue: 1 })]);
+      expect([verified, clean.out]).toEqual([0, '✓ 2 audit chain(s) verified\n']);
+      expect(rowCount).toBe(1);
+      expect(tampered).toBe(1);
+      expect(broken.out).toBe(`✗ p1 #${rows[0].seq} edited: Event #${rows[0].seq} (task.completed) does not match its hash: it was edited.\n1 of 2 chain(s) broken\n`);
+    } finally {
+      await dropSchema(schema);
+    }
   });
 });

@@ -13,7 +13,7 @@ export const REPORT_HELP = `sopflow report — KPI report from the audit data
 Usage: sopflow report [--store URL] [--process ID] [--from DATE] [--to DATE]
                       [--tz ZONE] [--format table|json|csv|html] [--out FILE]
 
-  --store    sqlite:<file> (default ./sopflow.db) or postgres://…
+  --store    sqlite:<file> (default ./sopflow.db) or postgres://…[?schema=NAME]
   --process  one process id (default: all)
   --from/--to  period [from, to): 2026-11-01 or 2026-11-01T09:00+08:00
   --tz       zone for dates without an offset (default UTC)
