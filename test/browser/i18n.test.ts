@@ -269,6 +269,11 @@ describe.skipIf(!available)('the workbench in two languages', () => {
     expect(await page.locator('#who h2').textContent()).toBe('您是谁');
     expect(await page.locator('#start-submit').textContent()).toBe('启动案例');
     expect(await page.locator('#process-rows tr[data-process="complaint-escalation"]').count()).toBe(1);
+    // and: the live feed's notices (written by the server in English) rendered from their message ids, times in the zone
+    const reminder = page.locator('#feed li.notice[data-type="sla.reminder"]').first();
+    await reminder.waitFor();
+    expect(await reminder.textContent()).toContain('提醒：案例 C-200（complaint-escalation）的“Acknowledge and apologise”将于 2026年11月23日 星期一 09:30 到期');
+    expect(await reminder.locator('.to').textContent()).toBe('收件人：group:support-agents');
 
     // when: back to English
     await page.goto(`${server.origin}/monitor.html?token=${server.token}#report`);

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EngineEvent } from '@sopflow/engine';
 import { API_CSP, setCommonHeaders } from '../server/http.js';
-import { describeEvent, type Notice } from './describeEvent.js';
+import { describeEvent, noticeRef, type Notice, type NoticeRef } from './describeEvent.js';
 
 /** One entry of the feed. */
 export interface FeedItem {
@@ -24,6 +24,8 @@ export interface FeedItem {
   nodeName?: string;
   /** What it says to people, when the feed shows it. */
   notice?: Notice;
+  /** The notice's text as a message id and values, for pages in another language. */
+  ref?: NoticeRef;
 }
 
 /** Default number of entries kept. */
@@ -47,6 +49,7 @@ export class EventFeed {
   /** Adds an engine event (after its step was committed). */
   addEngineEvent(event: EngineEvent): FeedItem {
     const notice = describeEvent(event, this.format);
+    const ref = notice ? noticeRef(event) : undefined;
     return this.add({
       type: event.type,
       time: event.time,
@@ -56,6 +59,7 @@ export class EventFeed {
       ...(event.node ? { node: event.node } : {}),
       ...(event.nodeName ? { nodeName: event.nodeName } : {}),
       ...(notice ? { notice } : {}),
+      ...(ref ? { ref } : {}),
     });
   }
 

@@ -78,3 +78,58 @@ export function describeEvent(event: EngineEvent, format: (ms: number) => string
       return undefined;
   }
 }
+
+/** A feed line as a message id and its values, for the page to say in its language (times as epoch ms). */
+export interface NoticeRef {
+  /** `feed.<event type>`: a UI message of the workbench catalog. */
+  code: string;
+  params: Record<string, string | number>;
+}
+
+/**
+ * The message id and values of {@link describeEvent}'s line for `event`
+ * (the same events), so that a page can render it in its language with the
+ * instants in its zone; undefined for events the feed does not show. Pure.
+ */
+export function noticeRef(event: EngineEvent): NoticeRef | undefined {
+  const data = event.data;
+  const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+  const params: Record<string, string | number> = {
+    step: event.nodeName ?? event.node ?? '?',
+    key: event.businessKey ?? event.instanceId.slice(0, 8),
+    process: event.processId,
+  };
+  switch (event.type) {
+    case 'task.created': {
+      const due = (data.task as TaskRow | undefined)?.due;
+      if (due !== undefined) params.due = due;
+      break;
+    }
+    case 'sla.reminder':
+    case 'sla.notify':
+    case 'sla.breached':
+      if (typeof data.due === 'number') params.due = data.due;
+      if (data.message) params.message = text(data.message);
+      break;
+    case 'instance.cancelled':
+      if (data.reason) params.reason = text(data.reason);
+      break;
+    case 'escalation.thrown':
+    case 'escalation.uncaught':
+      params.code = text(data.code);
+      break;
+    case 'incident.raised':
+    case 'message.sent':
+    case 'engine.error':
+      params.message = text(data.message);
+      break;
+    case 'instance.started':
+    case 'instance.completed':
+    case 'task.completed':
+    case 'incident.resolved':
+      break;
+    default:
+      return undefined;
+  }
+  return { code: `feed.${event.type}`, params };
+}

@@ -93,6 +93,25 @@ export const workbench = {
   'run.deployed.unchanged': ['{id} v{version} (unchanged)', '{id} v{version}（未变）'],
   'run.deployed.version': ['{id} v{version}', '{id} v{version}'],
 
+  // the live feed (the server's notices, by message id: {due} is written by the page, in its zone)
+  'feed.instance.started': ['Started case {key} ({process}).', '已启动案例 {key}（{process}）。'],
+  'feed.instance.completed': ['Completed case {key} ({process}).', '案例 {key}（{process}）已完成。'],
+  'feed.instance.cancelled': ['Cancelled case {key} ({process}){reason}.', '已取消案例 {key}（{process}）{reason}。'],
+  'feed.task.created': ["New task '{step}' in case {key} ({process}){due}.", '案例 {key}（{process}）有新任务“{step}”{due}。'],
+  'feed.task.completed': ["Task '{step}' in case {key} ({process}) completed.", '案例 {key}（{process}）的任务“{step}”已完成。'],
+  'feed.sla.reminder': ["Reminder: '{step}' in case {key} ({process}) is due {due}{message}.", '提醒：案例 {key}（{process}）的“{step}”将于 {due} 到期{message}。'],
+  'feed.sla.notify': ["Notice: '{step}' in case {key} ({process}) is due {due}{message}.", '通知：案例 {key}（{process}）的“{step}”将于 {due} 到期{message}。'],
+  'feed.sla.breached': ["SLA breached: '{step}' in case {key} ({process}) was due {due}.", 'SLA 超时：案例 {key}（{process}）的“{step}”应于 {due} 完成。'],
+  'feed.escalation.thrown': ["Escalated {code} at '{step}' in case {key} ({process}).", '已升级 {code}：案例 {key}（{process}）的“{step}”。'],
+  'feed.escalation.uncaught': ["Escalation {code} at '{step}' in case {key} ({process}) was not caught by the diagram.", '案例 {key}（{process}）“{step}”处的升级 {code} 没有被图捕获。'],
+  'feed.incident.raised': ["Incident at '{step}' in case {key} ({process}): {message}", '案例 {key}（{process}）的“{step}”出现故障：{message}'],
+  'feed.incident.resolved': ["Incident at '{step}' in case {key} ({process}) resolved.", '案例 {key}（{process}）“{step}”的故障已解决。'],
+  'feed.message.sent': ["Message {message} sent from '{step}' in case {key} ({process}).", '案例 {key}（{process}）的“{step}”发送了消息 {message}。'],
+  'feed.engine.error': ['Engine error (retried): {message}', '引擎错误（将重试）：{message}'],
+  'feed.due': [', due {due}', '，截止 {due}'],
+  'feed.note': [' — {note}', ' —— {note}'],
+  'feed.reason': [': {reason}', '：{reason}'],
+
   // Monitor: processes and the heat map
   'monitor.processes': ['Processes', '流程'],
   'monitor.report-link': ['KPI report', 'KPI 报表'],

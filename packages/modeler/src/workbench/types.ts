@@ -67,6 +67,8 @@ export interface FeedItem {
   node?: string;
   nodeName?: string;
   notice?: Notice;
+  /** The notice as a message id (`feed.<type>`) and values (instants in epoch ms), for a page in another language. */
+  ref?: { code: string; params: Record<string, string | number> };
 }
 
 export interface DeployedFile {

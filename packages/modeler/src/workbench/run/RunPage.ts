@@ -8,6 +8,7 @@
 import { h, replaceChildren } from '../../app/dom.js';
 import { t } from '../../i18n/language.js';
 import { parseVariables } from '../../features/simulation/variables.js';
+import { noticeText } from '../feedText.js';
 import { FieldsForm, FormError } from '../forms.js';
 import { debounce, followFeed } from '../live.js';
 import type { Shell } from '../shell.js';
@@ -386,7 +387,7 @@ export class RunPage {
         { class: `notice ${item.notice.level}`, attrs: { 'data-type': item.type, 'data-seq': String(item.seq), ...(item.node ? { 'data-node': item.node } : {}) } },
         h('time', {}, this.shell.format(item.time)),
         item.notice.to.length ? h('div', { class: 'to' }, t('run.live.to', { to: item.notice.to.join(', ') })) : null,
-        h('div', {}, item.notice.text, link ? ' ' : '', link),
+        h('div', {}, noticeText(item, (ms) => this.shell.format(ms)), link ? ' ' : '', link),
       ),
     );
     while (this.els.feed.children.length > 200) this.els.feed.lastElementChild!.remove();
