@@ -10,6 +10,7 @@ declare module 'bpmnlint/lib/linter.js' {
     lint(root: any, config?: unknown): Promise<Record<string, Array<Record<string, any>>>>;
     resolveConfiguredRules(config: unknown): Promise<Record<string, any>>;
     parseRuleValue(value: unknown): { category: string; config: any };
+    resolveRule(name: string, config: unknown): Promise<unknown>;
   }
 }
 

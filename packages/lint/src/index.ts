@@ -15,7 +15,7 @@ export type { ExecutableConfig } from './rules/executable.js';
 
 // resolving and linting
 export { createResolver, type ResolverOptions } from './resolver/createResolver.js';
-export { linkFlows, lintDefinitions, resolveLintConfig, type LintFinding, type LintOptions } from './lintDefinitions.js';
+export { checkLintConfig, linkFlows, lintDefinitions, resolveLintConfig, type LintFinding, type LintOptions } from './lintDefinitions.js';
 export { builtinMessage, BUILTIN_RULES } from './builtinMessages.js';
 
 // types

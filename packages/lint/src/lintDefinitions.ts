@@ -115,6 +115,24 @@ export async function lintDefinitions(
 }
 
 /**
+ * The config flattened to its rules like {@link resolveLintConfig}, with
+ * every rule it turns on resolved too: an unknown rule, config or plugin
+ * fails here, before anything is linted, instead of on the first diagram.
+ *
+ * @throws Error naming the rule or config that cannot be resolved.
+ */
+export async function checkLintConfig(config: LintConfig, options: LintOptions = {}): Promise<LintConfig> {
+  const resolver = options.resolver ?? createResolver();
+  const resolved = await resolveLintConfig(config, { ...options, resolver });
+  const linter = new Linter({ resolver });
+  for (const [name, value] of Object.entries(resolved.rules ?? {})) {
+    const { category, config: ruleConfig } = linter.parseRuleValue(value);
+    if (category !== 'off') await linter.resolveRule(name, ruleConfig);
+  }
+  return resolved;
+}
+
+/**
  * BPMN allows omitting a flow node's `incoming`/`outgoing` lists (the
  * sequence flows' source/target say it all); bpmn-js writes them, generated
  * diagrams often do not, and bpmnlint's rules read them. Fill them in from

@@ -3,13 +3,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCalendarFile, SopflowError } from '@sopflow/engine';
-import { DEFAULT_CONFIG, type LintConfig } from 'bpmnlint-plugin-sopflow';
 import { VERSION } from '../version.js';
 import { expandFiles } from '../expandFiles.js';
 import type { Language } from '@sopflow/i18n';
 import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { github, json, junit, sarif, stylish, type FileResult } from '../validate/formats.js';
+import { loadLintConfig } from '../validate/lintConfig.js';
 import { validateFile } from '../validate/validateFile.js';
 
 export const VALIDATE_HELP = `sopflow validate — lint and soundness-check BPMN diagrams (for CI)
@@ -42,19 +42,6 @@ function findCalendars(file: string, cwd: string): string | undefined {
   }
 }
 
-async function loadConfig(path: string | undefined, cwd: string): Promise<LintConfig> {
-  const file = path ? resolve(cwd, path) : resolve(cwd, '.bpmnlintrc');
-  if (!existsSync(file)) {
-    if (path) throw new CliError(`--config ${path}: no such file.`);
-    return DEFAULT_CONFIG;
-  }
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as LintConfig;
-  } catch (error) {
-    throw new CliError(`${relative(cwd, file) || file}: not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 /** `sopflow validate`: lint with bpmnlint and sopflow's rules, check soundness, report for people and CI. */
 export async function validateCommand(args: string[], io: Io, lang: Language = 'en'): Promise<number> {
   const t = cliTranslator(lang);
@@ -82,7 +69,7 @@ export async function validateCommand(args: string[], io: Io, lang: Language = '
   if (!positionals.length) throw new CliError(`Name the diagrams to check, e.g. sopflow validate 'diagrams/**/*.bpmn'.\n\n${VALIDATE_HELP}`);
   const maxStates = values['max-states'] !== undefined ? Number(values['max-states']) : undefined;
   if (maxStates !== undefined && (!Number.isInteger(maxStates) || maxStates < 1)) throw new CliError(`--max-states '${values['max-states']}': expected a whole number ≥ 1.`);
-  const config = await loadConfig(values.config, io.cwd);
+  const { config, resolver } = await loadLintConfig(values.config, io.cwd);
   const files = await expandFiles(positionals, io.cwd, ['**/*.bpmn']);
   if (!files.length) throw new CliError('No .bpmn files found.');
   const calendarCache = new Map<string, string[]>();
@@ -108,6 +95,7 @@ export async function validateCommand(args: string[], io: Io, lang: Language = '
     try {
       problems = await validateFile(file, shown, {
         config,
+        resolver,
         calendars: await calendarsFor(file),
         external: values.external ?? [],
         soundness: !values['no-soundness'],

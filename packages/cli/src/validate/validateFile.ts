@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { BpmnParseError, compile, parse, SopflowError, type ParseResult, type Problem, type ProcessDefinition } from '@sopflow/engine';
-import { checkSoundness, lintDefinitions, type LintConfig } from 'bpmnlint-plugin-sopflow';
+import { checkSoundness, lintDefinitions, type LintConfig, type Resolver } from 'bpmnlint-plugin-sopflow';
 import type { ValidationProblem } from './formats.js';
 
 export interface ValidateOptions {
   /** bpmnlint configuration (`.bpmnlintrc` or the default). */
   config: LintConfig;
+  /** Resolver of its rules and configs (default: bpmnlint's built-ins and sopflow's). */
+  resolver?: Resolver;
   /** Calendar names known from the calendars file. */
   calendars: string[];
   /** Message names documented as coming from outside. */
@@ -44,7 +46,7 @@ export async function validateFile(path: string, shown: string, options: Validat
     throw error;
   }
   const problems: ValidationProblem[] = parsed.warnings.map((p) => fromProblem(shown, p, `parse/${p.code}`));
-  const findings = await lintDefinitions(parsed.definitions, options.config, { calendars: options.calendars, external: options.external ?? [] });
+  const findings = await lintDefinitions(parsed.definitions, options.config, { calendars: options.calendars, external: options.external ?? [], ...(options.resolver ? { resolver: options.resolver } : {}) });
   for (const f of findings) {
     const at = f.id ? parsed.locate(f.id) : undefined;
     problems.push({
