@@ -34,7 +34,10 @@ const CLI = {
   'cli.audit.why.reordered': ['Event #{seq} is out of order.', '第 {seq} 个事件的顺序不对。'],
   'cli.audit.why.broken-link': ['Event #{seq} does not link to the event before it: an event before it was replaced.', '第 {seq} 个事件没有链接到前一个事件：它之前的某个事件被替换过。'],
   'cli.audit.why.truncated': ['The trail was truncated before event #{seq}.', '审计记录在第 {seq} 个事件之前被截断。'],
-  'cli.report.title': ['KPI report{process, select, none {} other { for {process}}}, {from} – {to}', 'KPI 报表{process, select, none {} other {（{process}）}}，{from} – {to}'],
+  'cli.report.title': [
+    'KPI report{process, select, none {} other { for {process}}}, {from} – {to}{zone, select, none {} other { ({zone})}}',
+    'KPI 报表{process, select, none {} other {（{process}）}}，{from} – {to}{zone, select, none {} other {（{zone}）}}',
+  ],
   'cli.report.beginning': ['the beginning', '最早'],
   'cli.report.now': ['now', '现在'],
   'cli.report.scope.process': ['process', '流程'],
@@ -54,6 +57,26 @@ const CLI = {
     '  {process}: {started} started, {completed} completed, {cancelled} cancelled, {running} running; case time median {median}, p90 {p90}; case SLA {compliance}',
     '  {process}：发起 {started} 个，完成 {completed} 个，取消 {cancelled} 个，进行中 {running} 个；流程实例时长中位数 {median}，P90 {p90}；流程实例 SLA 达成率 {compliance}',
   ],
+  'cli.report.html.title': ['KPI report{process, select, none {} other { — {process}}}', 'KPI 报表{process, select, none {} other { — {process}}}'],
+  'cli.report.html.period': ['{from} – {to} ({zone})', '{from} – {to}（{zone}）'],
+  'cli.report.html.generated': [' · generated {at}', ' · 生成于 {at}'],
+  'cli.report.html.instances': [
+    '{started} started · {completed} completed · {cancelled} cancelled · {running} running',
+    '发起 {started} 个 · 完成 {completed} 个 · 取消 {cancelled} 个 · 进行中 {running} 个',
+  ],
+  'cli.report.html.compliance': [
+    'Step SLA compliance <strong>{step}</strong> · case SLA compliance <strong>{case}</strong> · case time median {median}, p90 {p90}',
+    '步骤 SLA 达成率 <strong>{step}</strong> · 流程实例 SLA 达成率 <strong>{case}</strong> · 流程实例时长中位数 {median}，P90 {p90}',
+  ],
+  'cli.report.html.compliance-of': ['{compliance} of {total}', '{total} 个中达成 {compliance}'],
+  'cli.report.html.chart.compliance': ['SLA compliance per department', '各部门 SLA 达成率'],
+  'cli.report.html.chart.overdue': ['Overdue steps per department (counted against the department)', '各部门超期步骤数（计入该部门）'],
+  'cli.report.html.chart.cycle': ['Cycle time per step: median to 90th percentile (bar), maximum (dot)', '各步骤处理时长：中位数到 90 百分位（条形），最长（圆点）'],
+  'cli.report.html.chart.cycle-label': ['Cycle time per step', '各步骤处理时长'],
+  'cli.report.html.steps': ['Steps', '步骤'],
+  'cli.report.html.departments': ['Departments', '部门'],
+  'cli.report.html.column.step': ['Step', '步骤'],
+  'cli.report.html.column.department': ['Department', '部门'],
   'cli.wrote': ['Wrote {path}', '已写入 {path}'],
 } as const satisfies Record<string, Pair>;
 

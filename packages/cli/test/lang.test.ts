@@ -166,13 +166,33 @@ describe('sopflow report and audit in two languages', () => {
     expect(code).toBe(0);
     expect(out.err).toBe('');
     const lines = out.out.split('\n');
-    expect(lines[0]).toBe('KPI 报表，2026年11月23日 星期一 00:00 – 2026年11月30日 星期一 00:00');
+    expect(lines[0]).toBe('KPI 报表，2026年11月23日 星期一 00:00 – 2026年11月30日 星期一 00:00（Asia/Shanghai）');
     expect(out.out).toMatch(/^流程\s+执行次数\s+中位时长\s+P90 时长\s+最长时长\s+SLA 达成\s+达成率\s+提醒\s+升级\s+重开\s+超期$/m);
     expect(out.out).toMatch(/^节点\s+执行次数/m);
     expect(out.out).toMatch(/^部门\s+执行次数/m);
     expect(out.out).toMatch(/^refund \/ 审核退款\s+2\s+.*1 天 2 小时 5 分钟\s+1\/2\s+50\.0 %/m);
     expect(out.out).toContain('  refund：发起 2 个，完成 2 个，取消 0 个，进行中 0 个；');
     expect(out.out).toMatch(/^财务部\s+2/m);
+  });
+
+  it('should write the HTML page in Chinese: lang, headings, chart captions, durations and dates', async () => {
+    // given
+    const file = join(dir, 'report.html');
+    const out = io(dir);
+    // when
+    const code = await main(['report', '--store', `sqlite:${store}`, '--format', 'html', '--out', file, '--from', '2026-11-23', '--tz', 'Asia/Shanghai', '--lang', 'zh-CN'], out);
+    // then
+    expect(code).toBe(0);
+    const page = readFileSync(file, 'utf8');
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain('<title>KPI 报表</title>');
+    expect(page).toContain('2026年11月23日 星期一 00:00 – 现在（Asia/Shanghai） · 生成于 ');
+    expect(page).toContain('发起 2 个 · 完成 2 个 · 取消 0 个 · 进行中 0 个');
+    expect(page).toContain('步骤 SLA 达成率 <strong>50.0 %</strong>');
+    expect(page).toContain('<figcaption>各部门 SLA 达成率</figcaption>');
+    expect(page).toContain('<th>步骤</th><th>执行次数</th><th>中位时长</th>');
+    expect(page).toContain('1 天 2 小时 5 分钟');
+    expect(page).not.toMatch(/\b(started|completed|Overdue steps|Departments)\b/);
   });
 
   it('should keep the English table without --lang, and CSV UTF-8 with a byte order mark in any language', async () => {

@@ -38,7 +38,7 @@ export { CSV_COLUMNS, csvHeader, csvLine, jsonLine, UTF8_BOM, xesHead, xesTail, 
 // reports
 export { byDepartment, byNode, computeReport, cycleStats, percentile, type CycleStats, type DepartmentKpi, type InstanceSummary, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportQuery } from './report/report.js';
 
-export { formatReportTable, humanDuration, reportToCsv, reportToHtml, type ReportFormatOptions } from './report/formatReport.js';
+export { formatReportTable, humanDuration, reportToCsv, reportToHtml, type ReportFormatOptions, type ReportTextId, type ReportWording } from './report/formatReport.js';
 
 // store
 export { MemoryStore } from './store/MemoryStore.js';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReportTable, parseDateTime, reportToCsv, reportToHtml, type ReportQuery } from '@sopflow/engine';
 import type { Language } from '@sopflow/i18n';
-import { reportTableIn } from '../format/reportTable.js';
+import { reportTableIn, reportWording } from '../format/reportTable.js';
 import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { openStore } from '../openStore.js';
@@ -19,8 +19,9 @@ Usage: sopflow report [--store URL] [--process ID] [--from DATE] [--to DATE]
   --tz       zone for dates without an offset (default UTC)
   --format   table (default), json, csv (UTF-8 with BOM), html (a page with charts)
   --out      write to a file instead of standard output (html: default report.html)
-  --lang     en (default) or zh-CN: the language of the table (headings,
-             durations, dates; default: SOPFLOW_LANG); json, csv and html stay English
+  --lang     en (default) or zh-CN: the language of the table and the html page
+             (headings, durations, dates; default: SOPFLOW_LANG); json and csv
+             are data and stay as they are
 `;
 
 /** `sopflow report`: per process, node and department — cycle times, SLA compliance, reminders, escalations, re-opens, overdue steps. */
@@ -73,7 +74,11 @@ export async function reportCommand(args: string[], io: Io, lang: Language = 'en
           : format === 'html'
             ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone })
             : formatReportTable(report, { timeZone: zone });
-    const shown = format === 'table' && lang !== 'en' ? reportTableIn(report, cliTranslator(lang), zone) : text;
+    const shown =
+      lang === 'en' ? text
+      : format === 'table' ? reportTableIn(report, cliTranslator(lang), values.tz)
+      : format === 'html' ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone, wording: reportWording(cliTranslator(lang), zone) })
+      : text;
     const out = values.out ?? (format === 'html' ? 'report.html' : undefined);
     if (out) {
       const path = resolve(io.cwd, out);

@@ -5,7 +5,7 @@
  * from the translator, dates in the report's time zone. English keeps the
  * engine's `formatReportTable`. Pure.
  */
-import type { CycleStats, Kpi, Report } from '@sopflow/engine';
+import type { CycleStats, Kpi, Report, ReportTextId, ReportWording } from '@sopflow/engine';
 import type { Translator } from '@sopflow/i18n';
 import { displayWidth, padTo } from '../i18n.js';
 
@@ -35,14 +35,49 @@ function cells(t: Translator, kpi: Kpi): string[] {
   ];
 }
 
+/** The ids of the table's columns by the engine's English column names (as the HTML report names them). */
+const COLUMN_IDS: Readonly<Record<string, string>> = {
+  executions: 'executions',
+  median: 'median',
+  p90: 'p90',
+  max: 'max',
+  'SLA met': 'sla-met',
+  compliance: 'compliance',
+  reminders: 'reminders',
+  escalations: 'escalations',
+  're-opens': 'reopens',
+  overdue: 'overdue',
+};
+
+/**
+ * How the engine's HTML report is worded in `t`'s language: its texts from
+ * the CLI's catalog, durations and dates (in `timeZone`) from the
+ * translator. Pure.
+ */
+export function reportWording(t: Translator, timeZone = 'UTC'): ReportWording {
+  return {
+    lang: t.lang,
+    text(id: ReportTextId, params) {
+      const column = id.startsWith('column.') ? COLUMN_IDS[id.slice('column.'.length)] : undefined;
+      const key = column ? `cli.report.column.${column}` : id === 'beginning' || id === 'now' ? `cli.report.${id}` : `cli.report.html.${id}`;
+      return t.has(key) ? t.t(key, params) : undefined;
+    },
+    duration: (ms) => duration(t, ms),
+    dateTime: (ms) => t.dateTime(ms, { zone: timeZone, style: 'date-time' }),
+  };
+}
+
 /** The report as text tables (processes, nodes, departments) in `t`'s language, the period's dates in `timeZone` (default UTC). Pure. */
-export function reportTableIn(report: Report, t: Translator, timeZone = 'UTC'): string {
-  const at = (ms: number | undefined, otherwise: string) => (ms === undefined ? t.t(otherwise) : t.dateTime(ms, { zone: timeZone, style: 'date-time' }));
+export function reportTableIn(report: Report, t: Translator, timeZone?: string): string {
+  const zone = timeZone ?? 'UTC';
+  const at = (ms: number | undefined, otherwise: string) => (ms === undefined ? t.t(otherwise) : t.dateTime(ms, { zone, style: 'date-time' }));
+  const bounded = report.query.from !== undefined || report.query.to !== undefined;
   const out = [
     t.t('cli.report.title', {
       process: report.query.processId ?? 'none',
       from: at(report.query.from, 'cli.report.beginning'),
       to: at(report.query.to, 'cli.report.now'),
+      zone: timeZone !== undefined && bounded ? timeZone : 'none',
     }),
   ];
   const rows = [

@@ -41,13 +41,13 @@ function rows(report: Report): Row[] {
 
 const COLUMNS = ['executions', 'median', 'p90', 'max', 'SLA met', 'compliance', 'reminders', 'escalations', 're-opens', 'overdue'] as const;
 
-function cells(kpi: Kpi): string[] {
+function cells(kpi: Kpi, time: (ms: number | null) => string = humanDuration): string[] {
   const c: CycleStats = kpi.cycle;
   return [
     String(kpi.executions),
-    humanDuration(c.medianMs),
-    humanDuration(c.p90Ms),
-    humanDuration(c.maxMs),
+    time(c.medianMs),
+    time(c.p90Ms),
+    time(c.maxMs),
     `${kpi.slaMet}/${kpi.withSla}`,
     percent(kpi.compliance),
     String(kpi.reminders),
@@ -73,6 +73,41 @@ function pad(text: string, to: number, right = false): string {
 export interface ReportFormatOptions {
   /** IANA zone the period is shown in (`2026-11-01 00:00 – 2026-12-01 00:00 (Asia/Shanghai)`); without it, ISO instants in UTC. */
   timeZone?: string;
+}
+
+/** The ids of the texts of the HTML report (see {@link ReportWording}). */
+export type ReportTextId =
+  | 'title'
+  | 'period'
+  | 'beginning'
+  | 'now'
+  | 'generated'
+  | 'instances'
+  | 'compliance'
+  | 'compliance-of'
+  | 'chart.compliance'
+  | 'chart.overdue'
+  | 'chart.cycle'
+  | 'chart.cycle-label'
+  | 'steps'
+  | 'departments'
+  | 'column.step'
+  | 'column.department'
+  | `column.${(typeof COLUMNS)[number]}`;
+
+/**
+ * How the HTML report is worded in another language: each text by id with
+ * the values it shows (undefined keeps the English), durations and instants
+ * as that language writes them, and the page's `lang`. Without it the page
+ * is English.
+ */
+export interface ReportWording {
+  /** BCP 47 language of the page (`<html lang>`). */
+  lang: string;
+  text(id: ReportTextId, params: Record<string, string | number>): string | undefined;
+  duration(ms: number | null): string;
+  /** An instant (the period's bounds, when the page was made) in the report's time zone. */
+  dateTime(ms: number): string;
 }
 
 /** The report's period `[from, to)` for people: in `timeZone` when given, to the minute (or the day), else ISO in UTC. */
@@ -166,7 +201,7 @@ function bars(items: Array<{ label: string; value: number; text: string; danger?
 }
 
 /** Median-to-p90-to-max ranges per node (inline SVG): where the time goes. */
-function ranges(report: Report): string {
+function ranges(report: Report, time: (ms: number | null) => string, caption: string, label: string): string {
   const items = report.nodes.filter((n) => n.cycle.count > 0);
   if (!items.length) return '';
   const rowH = 26;
@@ -182,18 +217,18 @@ function ranges(report: Report): string {
         `<line x1="${x(0)}" x2="${x(n.cycle.maxMs)}" y1="${y + 13}" y2="${y + 13}" stroke="#bbb"/>` +
         `<rect x="${x(n.cycle.medianMs)}" y="${y + 6}" width="${Math.max(2, x(n.cycle.p90Ms) - x(n.cycle.medianMs)).toFixed(1)}" height="14" fill="#2e86de"/>` +
         `<circle cx="${x(n.cycle.maxMs)}" cy="${y + 13}" r="3" fill="#c0392b"/>` +
-        `<text x="${labelW + plotW + 10}" y="${y + 17}">${html(`${humanDuration(n.cycle.medianMs)} · ${humanDuration(n.cycle.p90Ms)} · ${humanDuration(n.cycle.maxMs)}`)}</text>`
+        `<text x="${labelW + plotW + 10}" y="${y + 17}">${html(`${time(n.cycle.medianMs)} · ${time(n.cycle.p90Ms)} · ${time(n.cycle.maxMs)}`)}</text>`
       );
     })
     .join('');
-  return `<figure><figcaption>Cycle time per step: median to 90th percentile (bar), maximum (dot)</figcaption><svg role="img" aria-label="Cycle time per step" viewBox="0 0 ${labelW + plotW + 200} ${items.length * rowH + 10}" width="100%" font-size="13" font-family="system-ui, sans-serif">${body}</svg></figure>`;
+  return `<figure><figcaption>${html(caption)}</figcaption><svg role="img" aria-label="${html(label)}" viewBox="0 0 ${labelW + plotW + 200} ${items.length * rowH + 10}" width="100%" font-size="13" font-family="system-ui, sans-serif">${body}</svg></figure>`;
 }
 
-function table(report: Report, scope: 'node' | 'department'): string {
+function table(report: Report, scope: 'node' | 'department', header: string[], time: (ms: number | null) => string): string {
   const list = rows(report).filter((r) => r.scope === scope);
   if (!list.length) return '';
-  const head = `<tr><th>${scope === 'node' ? 'Step' : 'Department'}</th>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr>`;
-  const body = list.map((r) => `<tr><td>${html(r.name)}</td>${cells(r.kpi).map((c) => `<td>${html(c)}</td>`).join('')}</tr>`).join('');
+  const head = `<tr>${header.map((h) => `<th>${html(h)}</th>`).join('')}</tr>`;
+  const body = list.map((r) => `<tr><td>${html(r.name)}</td>${cells(r.kpi, time).map((c) => `<td>${html(c)}</td>`).join('')}</tr>`).join('');
   return `<table>${head}${body}</table>`;
 }
 
@@ -202,26 +237,41 @@ function table(report: Report, scope: 'node' | 'department'): string {
  * from elsewhere): cycle-time distribution per step, SLA compliance and
  * overdue steps per department, and the tables. Every text is escaped.
  */
-export function reportToHtml(report: Report, options: ReportFormatOptions & { title?: string; generatedAt?: number } = {}): string {
-  const title = options.title ?? `KPI report${report.query.processId ? ` — ${report.query.processId}` : ''}`;
-  const period = periodText(report, options.timeZone, true);
+export function reportToHtml(report: Report, options: ReportFormatOptions & { title?: string; generatedAt?: number; wording?: ReportWording } = {}): string {
+  const w = options.wording;
+  const say = (id: ReportTextId, params: Record<string, string | number>, english: string) => w?.text(id, params) ?? english;
+  const time = (ms: number | null) => (w ? w.duration(ms) : humanDuration(ms));
+  const processId = report.query.processId;
+  const title = options.title ?? say('title', { process: processId ?? 'none' }, `KPI report${processId ? ` — ${processId}` : ''}`);
+  const { from, to } = report.query;
+  const period = w
+    ? say('period', { from: from !== undefined ? w.dateTime(from) : say('beginning', {}, 'the beginning'), to: to !== undefined ? w.dateTime(to) : say('now', {}, 'now'), zone: options.timeZone ?? 'UTC' }, '')
+    : periodText(report, options.timeZone, true);
+  const generated = options.generatedAt === undefined ? '' : w ? say('generated', { at: w.dateTime(options.generatedAt) }, '') : ` · generated ${new Date(options.generatedAt).toISOString()}`;
   const processes = report.processes
-    .map(
-      (p) =>
-        `<section class="card"><h2>${html(p.processId)}</h2><p>${p.instances.started} started · ${p.instances.completed} completed · ${p.instances.cancelled} cancelled · ${p.instances.running} running</p>` +
-        `<p>Step SLA compliance <strong>${percent(p.compliance)}</strong> · case SLA compliance <strong>${percent(p.instanceCompliance)}</strong> · case time median ${humanDuration(p.instanceCycle.medianMs)}, p90 ${humanDuration(p.instanceCycle.p90Ms)}</p></section>`,
-    )
+    .map((p) => {
+      const counts = { started: p.instances.started, completed: p.instances.completed, cancelled: p.instances.cancelled, running: p.instances.running };
+      const instances = say('instances', counts, `${p.instances.started} started · ${p.instances.completed} completed · ${p.instances.cancelled} cancelled · ${p.instances.running} running`);
+      const figures = { step: percent(p.compliance), case: percent(p.instanceCompliance), median: time(p.instanceCycle.medianMs), p90: time(p.instanceCycle.p90Ms) };
+      const english = `Step SLA compliance <strong>${figures.step}</strong> · case SLA compliance <strong>${figures.case}</strong> · case time median ${figures.median}, p90 ${figures.p90}`;
+      // The compliance line holds markup: its template marks the figures with <strong> itself; every value in it is escaped.
+      const escaped = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, html(v)]));
+      return `<section class="card"><h2>${html(p.processId)}</h2><p>${html(instances)}</p><p>${w?.text('compliance', escaped) ?? english}</p></section>`;
+    })
     .join('');
   const compliance = bars(
-    report.departments.filter((d) => d.compliance !== null).map((d) => ({ label: d.department, value: (d.compliance ?? 0) * 100, text: `${percent(d.compliance)} of ${d.withSla}`, danger: (d.compliance ?? 1) < 0.8 })),
-    'SLA compliance per department',
+    report.departments
+      .filter((d) => d.compliance !== null)
+      .map((d) => ({ label: d.department, value: (d.compliance ?? 0) * 100, text: say('compliance-of', { compliance: percent(d.compliance), total: d.withSla }, `${percent(d.compliance)} of ${d.withSla}`), danger: (d.compliance ?? 1) < 0.8 })),
+    say('chart.compliance', {}, 'SLA compliance per department'),
   );
   const overdue = bars(
     report.departments.map((d) => ({ label: d.department, value: d.overdue, text: String(d.overdue), danger: d.overdue > 0 })),
-    'Overdue steps per department (counted against the department)',
+    say('chart.overdue', {}, 'Overdue steps per department (counted against the department)'),
   );
+  const head = (scope: 'node' | 'department') => [scope === 'node' ? say('column.step', {}, 'Step') : say('column.department', {}, 'Department'), ...COLUMNS.map((c) => say(`column.${c}`, {}, c))];
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${html(w?.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${html(title)}</title>
 <style>
@@ -234,15 +284,15 @@ th,td{border-bottom:1px solid #eee;padding:.3rem .5rem;text-align:right}th:first
 th{background:#f7f7f7}
 </style></head><body>
 <h1>${html(title)}</h1>
-<p class="muted">${html(period)}${options.generatedAt !== undefined ? ` · generated ${html(new Date(options.generatedAt).toISOString())}` : ''}</p>
+<p class="muted">${html(period)}${html(generated)}</p>
 ${processes}
-${ranges(report)}
+${ranges(report, time, say('chart.cycle', {}, 'Cycle time per step: median to 90th percentile (bar), maximum (dot)'), say('chart.cycle-label', {}, 'Cycle time per step'))}
 ${compliance}
 ${overdue}
-<h2>Steps</h2>
-${table(report, 'node')}
-<h2>Departments</h2>
-${table(report, 'department')}
+<h2>${html(say('steps', {}, 'Steps'))}</h2>
+${table(report, 'node', head('node'), time)}
+<h2>${html(say('departments', {}, 'Departments'))}</h2>
+${table(report, 'department', head('department'), time)}
 </body></html>
 `;
 }
