@@ -93,6 +93,7 @@ describe.skipIf(!available)('the modeler in two languages', () => {
     expect(await groupLabel(page, 'sop')).toBe('SOP');
     expect(await entryLabel(page, 'sop-candidateGroups')).toBe('Candidate groups');
     expect(await groupLabel(page, 'general')).toBe('General');
+    await expect.poll(() => page.locator('.bjsl-button').textContent()).toContain('1 error, 0 warnings');
     await m.shot('en');
 
     // when: Chinese is chosen with the switch
@@ -120,6 +121,7 @@ describe.skipIf(!available)('the modeler in two languages', () => {
     expect(zhMessage).toMatch(CJK);
     await expect.poll(() => finding.textContent()).toBe(zhMessage);
     expect(await page.locator('#problems-summary').textContent()).toMatch(/个错误.*个警告.*健全性/);
+    expect(await page.locator('.bjsl-button').textContent()).toContain('1 个错误，0 个警告');
     await page.locator('#canvas').click({ position: { x: 600, y: 600 } });
     await page.locator('.djs-overlay[data-container-id="Task_PickAndPack"] .bjsl-icon, .djs-overlay-linting .bjsl-icon').first().waitFor({ state: 'attached' });
     const overlayTexts = await page.locator('.bjsl-dropdown-content li[data-rule="sopflow/user-task-owner"] .message').allTextContents();

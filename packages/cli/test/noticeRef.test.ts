@@ -5,7 +5,7 @@
  * Chinese from them; see packages/modeler/src/workbench/feedText.ts).
  */
 import type { EngineEvent } from '@sopflow/engine';
-import { CATALOGS, formatTemplate, placeholders } from '@sopflow/i18n';
+import { CATALOGS, placeholders, translator } from '@sopflow/i18n';
 import { describe, expect, it } from 'vitest';
 import { describeEvent, noticeRef } from '../src/workbench/describeEvent.js';
 
@@ -55,7 +55,8 @@ describe('the live feed as message ids', () => {
     const ref = noticeRef(event('sla.reminder', { due: 5_400_000, candidateGroups: ['support-agents'], message: 'Call the customer' }))!;
 
     // when
-    const text = formatTemplate(CATALOGS.en[ref.code], { ...ref.params, due: format(ref.params.due as number), message: formatTemplate(CATALOGS.en['feed.note'], { note: ref.params.message }) });
+    const en = translator('en');
+    const text = en.t(ref.code, { ...ref.params, due: format(ref.params.due as number), message: en.t('feed.note', { note: ref.params.message }) });
 
     // then
     expect(text).toBe(describeEvent(event('sla.reminder', { due: 5_400_000, candidateGroups: ['support-agents'], message: 'Call the customer' }), format)!.text);

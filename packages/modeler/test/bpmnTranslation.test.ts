@@ -61,7 +61,9 @@ describe('bpmn-js in Chinese', () => {
     expect(zh('User Task')).toBe('用户任务');
     expect(zh('Timer Boundary Event (Non Interrupting)')).toBe('定时边界事件（非中断）');
     expect(zh('No such text {x}', { x: 1 })).toBe('No such text 1');
-    expect(en('{errors} Errors, {warnings} Warnings', { errors: 2 })).toBe('2 Errors, {warnings} Warnings');
+    expect(en('Create start event')).toBe('Create start event');
+    expect(en('{errors} Errors, {warnings} Warnings', { errors: '1', warnings: '0' })).toBe('1 error, 0 warnings');
+    expect(zh('{errors} Errors, {warnings} Warnings', { errors: '1', warnings: '2' })).toBe('1 个错误，2 个警告');
   });
 });
 

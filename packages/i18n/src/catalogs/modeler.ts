@@ -105,6 +105,8 @@ export const modeler = {
   'modeler.problems.severity.error': ['error', '错误'],
   'modeler.problems.severity.warning': ['warning', '警告'],
   'modeler.problems.severity.info': ['info', '提示'],
+  'modeler.lint.button': ['{errors, plural, one {# error} other {# errors}}, {warnings, plural, one {# warning} other {# warnings}}', '{errors} 个错误，{warnings} 个警告'],
+  'modeler.lint.no-issues': ['No problems', '没有问题'],
   'modeler.lint.config-problem': ['Lint configuration: {reason}; using the default configuration.', '检查配置：{reason}；改用默认配置。'],
 
   // the simulation tab

@@ -26,8 +26,6 @@ const SOPFLOW: Readonly<Record<string, string>> = {
   // bpmn-js-bpmnlint
   'Issues for child elements': '子元素的问题',
   'Toggle linting overlays': '显示/隐藏检查标记',
-  '{errors} Errors, {warnings} Warnings': '{errors} 个错误，{warnings} 个警告',
-  'No Issues': '没有问题',
   // @bpmn-io/properties-panel
   'Open documentation': '打开文档',
   'Toggle section': '展开/收起',
