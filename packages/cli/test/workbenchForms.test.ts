@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FormValidationError, type EngineEvent, type FieldDef } from '@sopflow/engine';
+import { compile, FormValidationError, parse, type EngineEvent, type FieldDef } from '@sopflow/engine';
 import { describeEvent } from '../src/workbench/describeEvent.js';
 import { checkStartForm, formRefusal, formView } from '../src/workbench/forms.js';
-import { startFields } from '../src/workbench/startFields.js';
-
-const approval = readFileSync(new URL('../../../examples/cross-department-approval/cross-department-approval.bpmn', import.meta.url), 'utf8');
+import { startsOf } from '../src/workbench/monitor.js';
 
 function refusal(run: () => void): { status: number; field: unknown; message: string } {
   try {
@@ -71,19 +68,28 @@ describe('workbench forms (server side)', () => {
     expect(formView(undefined, [])).toBeUndefined();
   });
 
-  it("should read the approval's start form from its XML", async () => {
+  it("should offer a message start's form, compiled by the engine, and check it with the engine's check", async () => {
+    // given: a process started by a message whose start event declares fields
+    const xml = `<?xml version="1.0"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
+  <bpmn:message id="m" name="order-received" />
+  <bpmn:process id="orders" isExecutable="true">
+    <bpmn:startEvent id="s" name="Order received">
+      <bpmn:extensionElements><sop:field name="orderNumber" label="Order" type="string" required="true" pattern="SO-[0-9]+" /></bpmn:extensionElements>
+      <bpmn:messageEventDefinition messageRef="m" />
+    </bpmn:startEvent>
+    <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" /><bpmn:endEvent id="e" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const [definition] = compile((await parse(xml)).definitions).processes;
+
     // when
-    const forms = await startFields(approval);
+    const [start] = startsOf(definition);
 
     // then
-    expect([...forms.keys()]).toEqual(['StartEvent_SubmitRequest']);
-    expect(forms.get('StartEvent_SubmitRequest')).toEqual([
-      { name: 'goal', label: 'Goal', type: 'text', required: true },
-      { name: 'deadline', label: 'Deadline', type: 'date', required: true },
-      { name: 'amount', label: 'Amount', type: 'number', required: true },
-      { name: 'departments', label: 'Departments to countersign', type: 'list', required: true },
-      { name: 'urgent', label: 'Urgent', type: 'boolean' },
-    ]);
+    expect(start).toMatchObject({ node: 's', kind: 'message', message: 'order-received', fields: [{ name: 'orderNumber', required: true, pattern: 'SO-[0-9]+' }] });
+    expect(start.form?.schema.components).toEqual([expect.objectContaining({ key: 'orderNumber', type: 'textfield', validate: expect.objectContaining({ required: true, pattern: '^(?:SO-[0-9]+)$' }) })]);
+    expect(refusal(() => checkStartForm('orders', 's', start.fields, { orderNumber: 'so-1' })).message).toBe("Field 'variables.orderNumber': 'Order' (orderNumber) must match SO-[0-9]+.");
   });
 });
 

@@ -15,9 +15,7 @@ import {
   SopflowError,
   type Clock,
   type DeployedProcess,
-  type DeploymentRecord,
   type Engine,
-  type FieldDef,
   type Problem,
   type ProcessDefinition,
   type Store,
@@ -25,7 +23,6 @@ import {
 import { checkDiagramPath, findCalendarsFile, listDiagrams, resolveDiagram } from '../server/files.js';
 import { HttpError } from '../server/http.js';
 import { EventFeed } from './EventFeed.js';
-import { startFields } from './startFields.js';
 
 /** Options of {@link Workbench.open}. */
 export interface WorkbenchOptions {
@@ -72,7 +69,6 @@ export class Workbench {
   /** Which file each process was last deployed from. */
   readonly files = new Map<string, string>();
   /** Start-event fields by deployment key (a deployment never changes). */
-  private readonly startForms = new Map<string, Promise<Map<string, FieldDef[]>>>();
   private readonly stopFeed: () => void;
 
   private constructor(
@@ -151,19 +147,6 @@ export class Workbench {
     }
     this.feed.add({ type: 'workbench.deployed', time: this.now(), notice: { to: [], text: deployNotice(result), level: result.error ? 'alert' : 'info' } });
     return result;
-  }
-
-  /**
-   * The form of a start event or user task of a deployment: the fields the
-   * engine compiled (user tasks, none start events), else a start event's
-   * `<sop:field>`s read from the deployment's XML (message starts).
-   */
-  async formFields(deployment: DeploymentRecord, node: string): Promise<FieldDef[]> {
-    const compiled = deployment.definition.nodes[node];
-    if (compiled?.fields?.length || compiled?.type !== 'startEvent') return compiled?.fields ?? [];
-    let forms = this.startForms.get(deployment.key);
-    if (!forms) this.startForms.set(deployment.key, (forms = startFields(deployment.xml)));
-    return (await forms).get(node) ?? [];
   }
 
   /** Stops the feed and the engine's scheduler, then closes the store. */

@@ -4,8 +4,8 @@
  * `<sop:field>`s) with the engine's field rules — and the engine's
  * refusal of a form as a 400 naming the fields. The rules and the check
  * are the engine's (`checkForm`, `formSchemaOfFields`); the workbench runs
- * the check itself only for a message start event's fields, which the
- * engine does not compile.
+ * the check itself only for a message start event's form, which the
+ * engine compiles but does not check (messages come from other systems).
  */
 import { checkForm, compileFeel, formSchemaOfFields, FormValidationError, type FieldDef, type FormDef, type FormSchema, type Variables } from '@sopflow/engine';
 import { HttpError } from '../server/http.js';
@@ -32,7 +32,7 @@ export function formRefusal(error: FormValidationError): HttpError {
 }
 
 /**
- * Checks a message start's variables against its `<sop:field>`s with the
+ * Checks a message start's variables against its form's rules with the
  * engine's check (conditions see the variables).
  * @throws FormValidationError with every field in error
  */

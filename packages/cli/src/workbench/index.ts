@@ -8,6 +8,5 @@ export { workbenchRoutes, type TaskView } from './routes.js';
 export { EventFeed, FEED_SIZE, type FeedItem } from './EventFeed.js';
 export { describeEvent, noticeRef, recipients, type Notice, type NoticeRef } from './describeEvent.js';
 export { checkStartForm, formRefusal, formView, type FormView } from './forms.js';
-export { fieldOf, startFields } from './startFields.js';
 export { caseCounts, caseDetail, catchNames, heatMap, processSummaries, startsOf, type CaseCounts, type CaseDetail, type HeatMap, type ProcessSummary, type StartInfo } from './monitor.js';
 export { latestEventTime, MAX_SPEED, workbenchClock } from './clock.js';

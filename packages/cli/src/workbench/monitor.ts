@@ -57,8 +57,8 @@ const formOf = (node: NodeDef, fields: readonly FieldDef[]) => {
   return form ? { form } : {};
 };
 
-/** The none and message start events of a process, with their forms (`fieldsOf`: default the compiled fields). Pure. */
-export function startsOf(definition: ProcessDefinition, fieldsOf: (node: string) => readonly FieldDef[] = (node) => definition.nodes[node]?.fields ?? []): StartInfo[] {
+/** The none and message start events of a process, with their forms. Pure. */
+export function startsOf(definition: ProcessDefinition): StartInfo[] {
   const scope = definition.scopes[definition.id];
   const starts: StartInfo[] = [];
   const info = (node: NodeDef, kind: StartInfo['kind']): StartInfo => ({
@@ -66,8 +66,8 @@ export function startsOf(definition: ProcessDefinition, fieldsOf: (node: string)
     ...(node.name ? { name: node.name } : {}),
     kind,
     ...(kind === 'message' ? { message: node.event!.messageName! } : {}),
-    fields: [...fieldsOf(node.id)],
-    ...formOf(node, fieldsOf(node.id)),
+    fields: node.fields ?? [],
+    ...formOf(node, node.fields ?? []),
   });
   if (scope.noneStart) starts.push(info(definition.nodes[scope.noneStart], 'none'));
   for (const id of scope.triggeredStarts) {
@@ -118,8 +118,6 @@ export async function processSummaries(workbench: Workbench): Promise<ProcessSum
     const record = (await workbench.store.latestDeployment(processId))!;
     const definition = record.definition;
     const file = workbench.files.get(processId);
-    const forms = new Map<string, FieldDef[]>();
-    for (const id of definition.scopes[definition.id].triggeredStarts.concat(definition.scopes[definition.id].noneStart ?? [])) forms.set(id, await workbench.formFields(record, id));
     summaries.push({
       id: processId,
       ...(record.name ? { name: record.name } : {}),
@@ -127,7 +125,7 @@ export async function processSummaries(workbench: Workbench): Promise<ProcessSum
       key: record.key,
       deployedAt: record.deployedAt,
       ...(file ? { file } : {}),
-      starts: startsOf(definition, (id) => forms.get(id) ?? []),
+      starts: startsOf(definition),
       ...catchNames(definition),
       counts: await caseCounts(workbench, processId),
     });

@@ -131,8 +131,9 @@ export function workbenchRoutes(workbench: Workbench): Route[] {
       if (startNode === undefined) throw badField('processId', `'${processId}' has no none or message start event to start a case at.`);
       throw badField('startNode', `'${startNode}' is not a none or message start event of '${processId}' (${starts.map((s) => s.node).join(', ') || 'none'}).`);
     }
-    // The engine checks the forms it compiled (none start events); a message start's fields only the workbench knows.
-    if (!deployment.definition.nodes[start.node]?.form) checkStartForm(processId, start.node, await workbench.formFields(deployment, start.node), variables);
+    // The engine checks a none start's form; a message start's (compiled, not checked by the engine: its sender checks) is checked here.
+    const fields = deployment.definition.nodes[start.node]?.fields;
+    if (start.kind === 'message' && fields?.length) checkStartForm(processId, start.node, fields, variables);
     let id: string;
     if (start.kind === 'message') {
       const { started } = await engine.correlate(start.message!, { key: businessKey ?? null, variables, by });
@@ -162,8 +163,9 @@ export function workbenchRoutes(workbench: Workbench): Route[] {
 
   const taskView = async (task: TaskRow): Promise<TaskView> => {
     const deployment = await definitionOf(task.definition);
-    const fields = await workbench.formFields(deployment, task.node);
-    const form = formView(deployment.definition.nodes[task.node]?.form, fields);
+    const node = deployment.definition.nodes[task.node];
+    const fields = node?.fields ?? [];
+    const form = formView(node?.form, fields);
     return { ...task, fields, ...(form ? { form } : {}), ...(deployment.name ? { processName: deployment.name } : {}) };
   };
 

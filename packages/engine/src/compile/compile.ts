@@ -595,7 +595,8 @@ class Compiler {
       if ((element.incoming?.length ?? 0) > 0) this.error(element, 'bpmn.flow-into-boundary', 'A boundary event has no incoming flows.', undefined, { variant: 'boundary' });
     }
     if (node.type === 'startEvent') node.interrupting = element.isInterrupting !== false;
-    if (node.type === 'startEvent' && !element.eventDefinitions?.length) this.form(element, node);
+    // A message start's form is compiled for whoever sends the message (the workbench renders and checks it); the engine checks none starts only.
+    if (node.type === 'startEvent' && (!element.eventDefinitions?.length || kind === 'message')) this.form(element, node);
     if (node.type === 'intermediateThrowEvent' || node.type === 'endEvent') {
       if (kind === 'message') {
         const type = this.jobType(element, false);

@@ -160,7 +160,11 @@ export interface NodeDef {
 
   assignment?: AssignmentDef;
   formKey?: string;
-  /** User tasks and none start events with a form: its field rules, checked before the task completes or the case starts. */
+  /**
+   * User tasks and none or message start events with a form: its field
+   * rules, checked before the task completes or the case starts (not for
+   * a message start: its sender checks them, as the workbench does).
+   */
   fields?: FieldDef[];
   form?: FormDef;
   jobType?: string;

@@ -177,8 +177,8 @@ export class TokenGame {
         startNode,
       });
     }
-    // A called instance gets its inputs from the call activity, not from a person filling a form.
-    if (!input.parent) this.checkFormOf(node, input.variables, 'r', `Starting process '${def.id}'`);
+    // A called instance gets its inputs from the call activity, not from a person filling a form; a message from the system that sends it.
+    if (!input.parent && node.event?.kind !== 'message') this.checkFormOf(node, input.variables, 'r', `Starting process '${def.id}'`);
     this.record('instance.started', undefined, {
       variables: this.redact(input.variables),
       ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),

@@ -240,6 +240,25 @@ describe('forms on user tasks', () => {
     ]);
   });
 
+  it("should compile a message start's form for its sender, and not check the message's variables itself", async () => {
+    // given
+    const xml = `<?xml version="1.0"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
+  <bpmn:message id="m" name="order-received" />
+  <bpmn:process id="orders" isExecutable="true">
+    <bpmn:startEvent id="s"><bpmn:extensionElements><sop:field name="orderNumber" type="string" required="true" /></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="e"/><bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+    const engine = createEngine({ clock: new VirtualClock(0) });
+    await engine.deploy(xml);
+    // when
+    const { started } = await engine.correlate('order-received', { variables: { note: 'no order number' } });
+    // then
+    expect((await engine.definition('orders')).nodes.s).toMatchObject({ form: { source: 'sop:field' }, fields: [{ name: 'orderNumber', required: true }] });
+    expect(started).toHaveLength(1);
+  });
+
   it('should check a start form when a case is started, but not the inputs of a called instance', async () => {
     // given
     const xml = `<?xml version="1.0"?>
