@@ -368,15 +368,25 @@ class FastCompiler {
 
   private temporalLiteral(node: FeelNode, result: boolean): Evaluator {
     if (!result || !isConstantTemporal(node)) outside(node);
-    let value: unknown;
-    try {
-      value = toPlain(evaluate(node.text, {}).value);
-    } catch {
-      return outside(node);
+    let value = temporalConstants.get(node.text);
+    if (value === undefined) {
+      try {
+        value = toPlain(evaluate(node.text, {}).value);
+      } catch {
+        return outside(node);
+      }
+      // feelin parses and evaluates the literal again: keep primitive results (dates and durations are text)
+      if (value === null || typeof value !== 'object') {
+        if (temporalConstants.size >= 2_000) temporalConstants.delete(temporalConstants.keys().next().value!);
+        temporalConstants.set(node.text, value);
+      }
     }
     return constant(value);
   }
 }
+
+/** Values of constant temporal literals (`@"P1D"`, `date("2026-01-05")`) by source text. */
+const temporalConstants = new Map<string, unknown>();
 
 function isConstantTemporal(node: FeelNode): boolean {
   const c = node.children;

@@ -51,6 +51,27 @@ export function parseFeel(source: string): ParseResult {
  * touches it. Pure.
  */
 export function parseFeelWithin(source: string, maxDepth: number): ParseResult | { readonly tooDeep: DepthProblem } {
+  if (source.length > MEMO_MAX_SOURCE) return parseUncached(source, maxDepth);
+  const key = `${maxDepth}\u0000${source}`;
+  let result = memo.get(key);
+  if (result === undefined) {
+    result = parseUncached(source, maxDepth);
+    if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+    memo.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Results are immutable, and one deploy or `sopflow validate` run parses
+ * the same expression several times (lint rules, compile, soundness):
+ * the last parses of short expressions are kept, oldest dropped first.
+ */
+const MEMO_ENTRIES = 2_000;
+const MEMO_MAX_SOURCE = 2_000;
+const memo = new Map<string, ParseResult | { readonly tooDeep: DepthProblem }>();
+
+function parseUncached(source: string, maxDepth: number): ParseResult | { readonly tooDeep: DepthProblem } {
   const tree = parseExpression(source, {}, undefined);
   let problem: SyntaxProblem | undefined;
   let tooDeep: DepthProblem | undefined;
