@@ -19,6 +19,7 @@ import {
   type TaskRow,
   type Variables,
 } from '@sopflow/engine';
+import { errorRef } from '@sopflow/i18n';
 import { HttpError, sendJson, sendText } from '../server/http.js';
 import type { RequestContext, Route } from '../server/routes.js';
 import { checkStartForm, formRefusal, formView, type FormView } from './forms.js';
@@ -49,7 +50,9 @@ function toHttp(error: unknown): unknown {
         : error instanceof InvalidStateError
           ? 409
           : 400;
-  return new HttpError(status, error.code, error.message);
+  // The values of its message too, so that a page renders it in its language (see @sopflow/i18n errorRef).
+  const { params } = errorRef(error);
+  return new HttpError(status, error.code, error.message, params && Object.keys(params).length ? { params } : {});
 }
 
 function guarded(handle: (context: RequestContext) => Promise<void>): (context: RequestContext) => Promise<void> {

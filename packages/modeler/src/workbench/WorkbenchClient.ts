@@ -4,7 +4,9 @@
  * with the server's message (which names the field in error).
  */
 import type { FieldProblem } from '@sopflow/engine';
+import type { Params } from '@sopflow/i18n';
 import { ApiError } from '../api/ApiClient.js';
+import { tr } from '../i18n/language.js';
 import type { CaseDetail, CaseSummary, DeployedFile, FeedItem, HeatMap, ProcessSummary, Report, Status, TaskView } from './types.js';
 
 /** The engine refused a form: every field in error, for the form to show on its fields. */
@@ -50,13 +52,14 @@ export class WorkbenchClient {
       credentials: 'omit',
     });
     if (response.ok) return response;
-    let reply: { error?: string; message?: string; fields?: FieldProblem[] } = {};
+    let reply: { error?: string; message?: string; params?: Params; fields?: FieldProblem[] } = {};
     try {
       reply = await response.json();
     } catch {
       // not JSON: keep the status
     }
-    const message = reply.message ?? `${method} ${path}: ${response.status} ${response.statusText}`;
+    // An engine refusal in the page's language, from its code and values (the server's English otherwise).
+    const message = reply.message !== undefined ? tr.message({ code: reply.error ?? '', params: reply.params, message: reply.message }) : `${method} ${path}: ${response.status} ${response.statusText}`;
     if (Array.isArray(reply.fields)) throw new FormRefusedError(response.status, reply.error ?? 'error', message, reply.fields);
     throw new ApiError(response.status, reply.error ?? 'error', message);
   }
