@@ -135,4 +135,37 @@ describe.skipIf(!available)('task forms in the modeler', () => {
     await page.locator('#tab-problems').click();
     await page.locator('#problems-list li.problem.error[data-element="Task_FinalApprovalDirector"]', { hasText: 'not a JSON form-js schema' }).waitFor();
   });
+  it("should give the approval's start event a form-js form from its fields, saved to the file", async () => {
+    // given: the approval's none start event selected
+    const m = (modeler = await openModeler('start-form'));
+    const page = m.page;
+    await openDiagram(page, APPROVAL);
+    await page.locator('#tab-properties').click();
+    await page.locator('g.djs-element[data-element-id="StartEvent_SubmitRequest"]').click();
+    const group = page.locator('.bio-properties-panel-group[data-group-id="group-sop-start-form"]');
+    await group.locator('[data-form-source="sop:field"]').waitFor();
+
+    // when: its form opened in the editor and saved as it is
+    await group.locator('#sop-form-edit').click();
+    await page.locator('#form-editor .fjs-editor-container .fjs-form-field-textarea').waitFor();
+    await page.locator('#form-editor-save').click();
+    await group.locator('[data-form-source="sop:form"]').waitFor();
+    await page.locator('#save.dirty').waitFor();
+    await page.locator('#save').click();
+    await page.locator('#status', { hasText: 'Saved' }).waitFor();
+
+    // then: the start event holds the form, each field a component of its type
+    const start = /<bpmn:startEvent id="StartEvent_SubmitRequest"[\s\S]*?<\/bpmn:startEvent>/.exec(await readFile(join(m.dir, APPROVAL), 'utf8'))![0];
+    expect(start).not.toContain('<sop:field');
+    const schema = JSON.parse(/<sop:form>([\s\S]*?)<\/sop:form>/.exec(start)![1].replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    expect(schema.components.map((c: { key: string; type: string }) => [c.key, c.type])).toEqual([
+      ['goal', 'textarea'],
+      ['deadline', 'datetime'],
+      ['amount', 'number'],
+      ['departments', 'textfield'],
+      ['urgent', 'radio'],
+    ]);
+    // the free list keeps its custom property through the editor: it still reaches the engine as a list
+    expect(schema.components[3].properties).toEqual({ 'sopflow:list': 'comma-separated' });
+  });
 });

@@ -1,4 +1,5 @@
 import calendarsModule from '../calendars/index.js';
+import taskFormModule from '../task-form/index.js';
 import SopPropertiesProvider from './SopPropertiesProvider.js';
 
 /**
@@ -6,7 +7,7 @@ import SopPropertiesProvider from './SopPropertiesProvider.js';
  * bpmn-js-properties-panel's `BpmnPropertiesPanelModule`).
  */
 export default {
-  __depends__: [calendarsModule],
+  __depends__: [calendarsModule, taskFormModule],
   __init__: ['sopPropertiesProvider'],
   sopPropertiesProvider: ['type', SopPropertiesProvider],
 };

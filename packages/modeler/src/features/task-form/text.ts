@@ -1,7 +1,7 @@
 /** The texts of the task form entry and the form editor, in one place. */
 export const TEXT = {
   label: 'Form',
-  none: 'No form: the task takes any variables.',
+  none: 'No form: any variables are taken as they come.',
   fields: (n: number) => `${n} field${n === 1 ? '' : 's'} declared with <sop:field> (the form shown is generated from them).`,
   form: (n: number) => `A form-js form (<sop:form>) with ${n} field${n === 1 ? '' : 's'}.`,
   zeebe: 'A Camunda 8 form (zeebe:formDefinition): edit it in Camunda Modeler; the engine checks it.',
