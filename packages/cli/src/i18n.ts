@@ -19,7 +19,7 @@ const CLI = {
   'cli.validate.clean': ['✓ {files, plural, one {# file} other {# files}} checked, no problems', '✓ 已检查 {files} 个文件，没有发现问题'],
   'cli.test.passed': ['✓ {file}  {name} ({steps} steps, {ms} ms)', '✓ {file}  {name}（{steps} 步，用时 {ms} 毫秒）'],
   'cli.test.failed': ['✗ {file}  {name}', '✗ {file}  {name}'],
-  'cli.test.step': ['step {step}{line, select, none {} other { (line {line})}}', '第 {step} 步{line, select, none {} other {（第 {line} 行）}}'],
+  'cli.test.step': ['step {step}{line, select, none {} other { (line {line})}}: {message}', '第 {step} 步{line, select, none {} other {（第 {line} 行）}}：{message}'],
   'cli.test.summary': ['Scenarios: {passed} passed, {failed} failed, {total} total', '场景：{passed} 个通过，{failed} 个失败，共 {total} 个'],
   'cli.audit.verified': ['✓ {count} audit chain(s) verified', '✓ 已验证 {count} 条审计链，全部完好'],
   'cli.audit.broken': ['{broken} of {count} chain(s) broken', '{count} 条审计链中有 {broken} 条已损坏'],

@@ -116,7 +116,7 @@ describe('sopflow test in two languages', () => {
     // then
     expect(code).toBe(1);
     expect(out.out).toContain('✗ packages/cli/test/fixtures/scenarios/wrong-expectations.scenario.yaml');
-    expect(out.out).toContain('    第 2 步（第 10 行）: expected event 1 (sla.reminder at 2026-11-23T13:00+08:00)');
+    expect(out.out).toContain('    第 2 步（第 10 行）：expected event 1 (sla.reminder at 2026-11-23T13:00+08:00)');
     expect(out.out).toContain('场景：0 个通过，1 个失败，共 1 个');
   });
 });

@@ -53,7 +53,7 @@ export async function testCommand(args: string[], io: Io, lang: Language = 'en')
         io.stdout(
           result.passed
             ? `${t.t('cli.test.passed', { file: shown, name: result.name, steps: String(result.steps), ms: String(result.durationMs) })}\n`
-            : `${t.t('cli.test.failed', { file: shown, name: result.name })}\n    ${t.t('cli.test.step', { step: String(failure!.step), line: failure!.line ? String(failure!.line) : 'none' })}: ${failure!.message}\n`,
+            : `${t.t('cli.test.failed', { file: shown, name: result.name })}\n    ${t.t('cli.test.step', { step: String(failure!.step), line: failure!.line ? String(failure!.line) : 'none', message: failure!.message })}\n`,
         );
       }
     } catch (error) {
