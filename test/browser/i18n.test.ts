@@ -92,6 +92,7 @@ describe.skipIf(!available)('the modeler in two languages', () => {
     expect(await palette(page, 'create.start-event')).toBe('Create start event');
     expect(await groupLabel(page, 'sop')).toBe('SOP');
     expect(await entryLabel(page, 'sop-candidateGroups')).toBe('Candidate groups');
+    expect(await page.locator('.sop-sla-words').textContent()).toBe('= 4 working hours (calendar office)');
     expect(await groupLabel(page, 'general')).toBe('General');
     await expect.poll(() => page.locator('.bjsl-button').textContent()).toContain('1 error, 0 warnings');
     await m.shot('en');
@@ -113,6 +114,7 @@ describe.skipIf(!available)('the modeler in two languages', () => {
     expect(await entryLabel(page, 'sop-assignee')).toBe('处理人');
     expect(await entryLabel(page, 'sop-candidateGroups')).toBe('候选组');
     expect(await page.locator('[data-entry-id="sop-sla-picker"] .sop-picker-apply').textContent()).toBe('设置');
+    expect(await page.locator('.sop-sla-words').textContent()).toBe('= 4 个工作小时（日历 office）');
     expect(await page.locator('.bio-properties-panel-header-type').textContent()).toBe('用户任务');
     expect(await page.locator('#tab-simulation').textContent()).toBe('模拟');
     // and: the lint finding is rendered from its message id, in the problems list and on the canvas

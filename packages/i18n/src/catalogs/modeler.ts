@@ -233,6 +233,8 @@ export const modeler = {
   'sop.sla.picker.hours': ['h', '小时'],
   'sop.sla.picker.minutes': ['min', '分钟'],
   'sop.sla.picker.set': ['Set', '设置'],
+  'sop.sla.words': ['= {duration} (wall-clock time)', '= {duration}（自然时间）'],
+  'sop.sla.words.calendar': ['= {duration} (calendar {calendar})', '= {duration}（日历 {calendar}）'],
   'sop.sla.picker.set.title': ['Set the SLA to this duration', '将 SLA 设为此时长'],
   'sop.calendar': ['Calendar', '日历'],
   'sop.calendar.none.process': ['(none: wall-clock time)', '（无：按自然时间）'],

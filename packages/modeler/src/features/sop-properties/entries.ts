@@ -8,9 +8,9 @@ import { useCallback, useEffect, useState } from '@bpmn-io/properties-panel/prea
 import { SelectEntry, TextAreaEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { ESCALATION_ACTIONS } from '@sopflow/moddle';
-import { t } from '../../i18n/language.js';
+import { t, tr } from '../../i18n/language.js';
 import type Calendars from '../calendars/Calendars.js';
-import { sopAttr, type DiagramElement, type ModdleElement } from './model.js';
+import { slaCalendar, sopAttr, type DiagramElement, type ModdleElement } from './model.js';
 import {
   durationParts,
   formatDurationParts,
@@ -99,7 +99,16 @@ export function SlaPickerEntry(props: EntryProps) {
       field('minutes', t('sop.sla.picker.minutes')),
       h('button', { type: 'button', class: 'sop-picker-apply', onClick: apply, title: t('sop.sla.picker.set.title') }, t('sop.sla.picker.set')),
     ]),
+    slaInWords(target, current),
   ]);
+}
+
+/** The SLA in words, counted in working time when a calendar applies: `4 working hours (calendar office)` / `4 个工作小时（日历 office）`. */
+function slaInWords(target: ModdleElement, sla: string) {
+  if (!durationParts(sla) && !/^P(\d+W)$/.test(sla.trim())) return null;
+  const calendar = slaCalendar(target);
+  const duration = tr.duration(sla.trim(), { working: calendar !== undefined });
+  return h('div', { class: 'bio-properties-panel-description sop-sla-words' }, calendar ? t('sop.sla.words.calendar', { duration, calendar }) : t('sop.sla.words', { duration }));
 }
 
 const FEEL_OPTION = '=';

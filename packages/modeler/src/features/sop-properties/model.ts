@@ -53,6 +53,20 @@ export function sopAttr(target: ModdleElement, name: string): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
+/**
+ * The calendar an SLA of `target` counts in: its own `sop:calendar`, else
+ * (for a step) the one of its process; undefined for wall-clock time or
+ * when it is a FEEL expression (known only per case). Pure.
+ */
+export function slaCalendar(target: ModdleElement): string | undefined {
+  for (let element: ModdleElement | undefined = target; element; element = element.$parent) {
+    const calendar = sopAttr(element, 'calendar').trim();
+    if (calendar) return calendar.startsWith('=') ? undefined : calendar;
+    if (element.$type === 'bpmn:Process') return undefined;
+  }
+  return undefined;
+}
+
 /** The escalation rules of an element, in document order. */
 export function escalationRules(target: ModdleElement): ModdleElement[] {
   const values: ModdleElement[] = target.extensionElements?.get('values') ?? [];
