@@ -267,8 +267,14 @@ async function actors(): Promise<void> {
 
 // ------------------------------------------------------------------ memory and progress
 
+/** Debugging a heap that grows: SOAK_SNAPSHOTS=200,800 writes a heap snapshot once that many cases were started (into SOAK_SNAPSHOT_DIR, default the working directory). */
+const snapshotAt = (process.env.SOAK_SNAPSHOTS ?? '').split(',').filter(Boolean).map(Number);
 function sample(label: string): void {
   gc!();
+  if (snapshotAt.length && nextToStart >= snapshotAt[0]) {
+    const at = snapshotAt.shift()!;
+    void import('node:v8').then((v8) => out(`snapshot ${v8.writeHeapSnapshot(`${process.env.SOAK_SNAPSHOT_DIR ?? '.'}/soak-${o.name}-${at}.heapsnapshot`)}`));
+  }
   const m = process.memoryUsage();
   out(`mem ${o.name} ${label} ${Date.now() - t0} ${nextToStart} ${tally.finished + tally.leftWaiting} ${m.rss} ${m.heapUsed}`);
 }
