@@ -81,7 +81,7 @@ describe.skipIf(!available)('hostile diagram text in Chromium', () => {
         ran: [w.__xss, w.__xss2],
         injected: document.querySelectorAll('img[src="x"], #canvas script, #problems script, .bio-properties-panel script').length,
         header: document.querySelector('.bio-properties-panel-header-label')?.textContent ?? '',
-        canvasText: [...document.querySelectorAll('g.djs-element[data-element-id="Task_PickAndPack"] text')].map((t) => t.textContent).join(''),
+        canvasText: Array.from(document.querySelectorAll('g.djs-element[data-element-id="Task_PickAndPack"] text'), (t) => t.textContent).join(''),
         literal: document.body.innerText.includes(hostile),
       };
     }, HOSTILE);
