@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEngine, VirtualClock, type Store } from '@sopflow/engine';
 import { openSqliteStore } from '@sopflow/store-sqlite';
@@ -30,7 +31,30 @@ function runWorker(url: string, ledger: string, probability: number, seed: numbe
   });
 }
 
-/** Kills workers at random points until the cases are done, then checks that nothing was lost or done twice. */
+/**
+ * What a crash may not leave behind, checked after every killed worker: each instance's own record continues its audit
+ * chain where the stored chain ends (a commit half applied would leave one without the other), and only running
+ * instances have open tasks.
+ */
+async function expectNothingHalfApplied(open: () => Promise<Store>, after: string): Promise<void> {
+  const store = await open();
+  try {
+    const { items } = await store.findInstances({ processId: 'crash', limit: 1000 });
+    for (const { id } of items) {
+      const instance = (await store.getInstance(id))!;
+      const last = (await store.auditTrail(id)).at(-1)!;
+      expect({ id, seq: instance.auditSeq, hash: instance.auditHash }, after).toEqual({ id, seq: last.seq, hash: last.hash });
+      if (instance.status !== 'running') expect((await store.findTasks({ instanceId: id })).items, `${id} after ${after}`).toEqual([]);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Kills workers at random points until the cases are done, then checks that nothing was lost or done twice. Crash points
+ * are `<point>:<cause>`: the point (before-commit, mid-commit, after-commit, mid-job) and what the commit was for.
+ */
 async function crashAndRecover(url: string, open: () => Promise<Store>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sopflow-crash-'));
   const ledger = join(dir, 'ledger.txt');
@@ -42,14 +66,17 @@ async function crashAndRecover(url: string, open: () => Promise<Store>): Promise
     for (let round = 0; round < 60 && !done; round++) {
       const last = round >= 40; // after many crashes, let one worker finish undisturbed
       const { code, signal, output } = await runWorker(url, ledger, last ? 0 : 0.03, 1000 + round, realStart);
-      for (const m of output.matchAll(/^crash (\S+)$/gm)) crashes[m[1]] = (crashes[m[1]] ?? 0) + 1;
+      const crashed = [...output.matchAll(/^crash (\S+)$/gm)].map((m) => m[1]);
+      for (const at of crashed) crashes[at] = (crashes[at] ?? 0) + 1;
       if (code === 0 && output.includes('done')) done = true;
       else if (signal !== 'SIGKILL') throw new Error(`worker failed (code ${code}, signal ${signal}):\n${output}`);
+      else await expectNothingHalfApplied(open, `crash ${crashed.join(', ') || '(timeout)'} in round ${round}`);
     }
     expect(done).toBe(true);
     console.log(`crash test on ${url.split('#')[0].replace(/\/\/.*@/, '//')}: crashes ${JSON.stringify(crashes)}`);
-    // every crash point was hit at least once
-    expect(Object.keys(crashes).sort()).toEqual(['after-commit', 'before-commit', 'mid-job']);
+    // every crash point was hit at least once, and a timer was fired but its commit cut short
+    expect([...new Set(Object.keys(crashes).map((at) => at.split(':')[0]))].sort()).toEqual(['after-commit', 'before-commit', 'mid-commit', 'mid-job']);
+    expect(crashes['before-commit:timer'], JSON.stringify(crashes)).toBeGreaterThan(0);
 
     const store = await open();
     const engine = createEngine({ store, clock: new VirtualClock(0), scheduler: false });
@@ -92,6 +119,23 @@ describe('crash recovery with real processes killed by SIGKILL', () => {
   it.skipIf(!postgresAvailable)('should lose nothing and do nothing twice on PostgreSQL', async () => {
     const schema = randomSchema();
     const { createPostgresStore } = await import('@sopflow/store-postgres');
+    // The server side of a kill inside a commit: a commit armed by a worker (a row of crash_arm naming its sessions)
+    // terminates that worker's backend when the commit's first audit row is inserted, in the middle of the transaction.
+    const setup = await createPostgresStore({ connectionString: pgUrl, schema });
+    await setup.close();
+    const db = new pg.Client({ connectionString: pgUrl });
+    await db.connect();
+    await db.query(`CREATE TABLE "${schema}".crash_arm (instance_id text NOT NULL, worker text NOT NULL, PRIMARY KEY (instance_id, worker))`);
+    await db.query(`CREATE FUNCTION "${schema}".crash_mid_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM "${schema}".crash_arm WHERE instance_id = NEW.instance_id AND worker = current_setting('application_name')) THEN
+          PERFORM pg_terminate_backend(pg_backend_pid());
+          PERFORM pg_sleep(10);
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await db.query(`CREATE TRIGGER crash_mid_commit AFTER INSERT ON "${schema}".audit FOR EACH ROW EXECUTE FUNCTION "${schema}".crash_mid_commit()`);
+    await db.end();
     try {
       await crashAndRecover(`${pgUrl}#${schema}`, () => createPostgresStore({ connectionString: pgUrl, schema }));
     } finally {

@@ -3,7 +3,19 @@
  * starts the cases that do not exist yet, confirms their tasks as a person
  * would, and lets the scheduler fire timers and run jobs — while killing
  * itself with SIGKILL at random points (before a commit, after a commit,
- * inside a job handler) when told to. Exits 0 once every case is completed.
+ * inside a commit's transaction, inside a job handler) when told to. Each
+ * crash is printed as `crash <point>:<cause>`, the cause being what the
+ * interrupted commit was for (timer, job, task, start). Exits 0 once every
+ * case is completed.
+ *
+ * Inside the transaction (`mid-commit`): on SQLite a temporary trigger on
+ * the audit table calls back into this process, which SIGKILLs itself there,
+ * with the commit's rows half written and not committed. On PostgreSQL a
+ * commit is one statement the server finishes even when the client dies, so
+ * the server side is killed instead: the test's trigger on the audit table
+ * terminates this worker's own backend in the middle of the commit's
+ * transaction when the commit was armed (a row of `crash_arm`), and the
+ * worker SIGKILLs itself on the error.
  *
  *   node --conditions=source --import tsx test/crash/worker.mts <store-url> <cases> <ledger-file> <crash-probability> <seed> <speed> <start> <realStart>
  */
@@ -20,30 +32,77 @@ const random = () => {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const crash = (where: string) => {
-  if (probability > 0 && random() < probability) {
-    process.stdout.write(`crash ${where}\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }
+const die = (where: string): never => {
+  process.stdout.write(`crash ${where}\n`);
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
 };
+const crash = (where: string, boost = 1) => {
+  if (probability > 0 && random() < probability * boost) die(where);
+};
+
+/** What a commit was for, by the audit events it appends. */
+function causeOf(commit: Commit): string {
+  const types = new Set(commit.audit.map((e) => e.type));
+  if (types.has('timer.fired')) return 'timer';
+  if (types.has('job.completed') || types.has('job.failed')) return 'job';
+  if (types.has('task.completed')) return 'task';
+  if (types.has('instance.started')) return 'start';
+  return 'other';
+}
+
+const WORKER = `crash-worker-${process.pid}`;
 
 async function openStore(): Promise<Store> {
   if (url.startsWith('postgres')) {
     const { createPostgresStore } = await import('@sopflow/store-postgres');
+    const pg = (await import('pg')).default;
     const [connectionString, schema] = url.split('#');
-    return createPostgresStore({ connectionString, schema });
+    // Named after this process: the test's trigger kills only the sessions of the worker that armed a commit.
+    const pool = new pg.Pool({ connectionString, max: 10, application_name: WORKER });
+    pool.on('error', () => {});
+    return createPostgresStore({ pool, schema });
   }
   const { openSqliteStore } = await import('@sopflow/store-sqlite');
   return openSqliteStore(url.replace(/^sqlite:/, ''));
 }
 
 const inner = await openStore();
-// Crash points around the commit: after the step was computed but before it is durable, and right after.
+// Inside the commit's transaction: armed per commit, triggered by the commit's first audit row.
+let armed: string | undefined;
+let armPostgres: ((commit: Commit) => Promise<void>) | undefined;
+if ('db' in inner) {
+  const db = (inner as unknown as { db: import('better-sqlite3').Database }).db;
+  db.function('sopflow_crash_point', () => (armed ? die(`mid-commit:${armed}`) : 0));
+  db.exec('CREATE TEMP TRIGGER crash_mid_commit AFTER INSERT ON main.audit BEGIN SELECT sopflow_crash_point(); END');
+} else {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url.split('#')[0] });
+  await client.connect();
+  const schema = url.split('#')[1];
+  armPostgres = async (commit) =>
+    void (await client.query(`INSERT INTO "${schema}".crash_arm (instance_id, worker) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [commit.audit[0].instanceId, WORKER]));
+}
+// Crash points around the commit: after the step was computed but before it is durable, inside it, right after. A commit
+// that fires timers is cut before it is durable one time in two: such commits are few (timers due together fire in one),
+// and a timer fired but not committed is what recovery must get right.
 const store: Store = Object.create(inner);
 store.commit = async (commit: Commit) => {
-  crash('before-commit');
-  await inner.commit(commit);
-  crash('after-commit');
+  const cause = causeOf(commit);
+  crash(`before-commit:${cause}`, cause === 'timer' ? 0.5 / probability : 1);
+  const inside = probability > 0 && commit.audit.length > 0 && random() < probability;
+  if (inside && armPostgres) await armPostgres(commit);
+  armed = inside ? cause : undefined;
+  try {
+    await inner.commit(commit);
+  } catch (error) {
+    // The test's trigger terminated this worker's PostgreSQL backend inside the transaction: die as a crashed worker would.
+    if (/terminating connection due to administrator command|Connection terminated/i.test(String((error as Error).message))) die(`mid-commit:${cause}`);
+    throw error;
+  } finally {
+    armed = undefined;
+  }
+  crash(`after-commit:${cause}`);
 };
 
 const clock = new WallClock({ speed: Number(speedText), start: Number(startText), realStart: Number(realStartText) });
@@ -58,7 +117,7 @@ const engine = createEngine({
       // The side effect happens outside the engine; it is recorded with the idempotency key, as a real
       // payment call would be made idempotent. A crash here means the job runs again after its lease.
       appendFileSync(ledger, `${job.instanceId} ${job.idempotencyKey}\n`);
-      crash('mid-job');
+      crash('mid-job:job');
       await new Promise((r) => setTimeout(r, random() * 5));
       return { charged: true };
     },
@@ -87,3 +146,5 @@ for (;;) {
 await engine.close();
 await inner.close();
 process.stdout.write('done\n');
+// The PostgreSQL pool and arming client are left to the exit.
+process.exit(0);
