@@ -289,6 +289,27 @@ describe.skipIf(!available)('the workbench in two languages', () => {
     expect(await page.locator('#status').textContent()).toMatch(/^无权处理任务“.+”：只有该任务的负责人、候选人或候选组成员才能处理。$/);
     expect(zh.template('task.not-assignable')).toBe('无权处理任务“{taskId}”：只有该任务的负责人、候选人或候选组成员才能处理。');
 
+    // when: a browser set to Chinese opens the Monitor, with nothing chosen in it
+    const profileZh = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
+    const chinese = await chromium.launchPersistentContext(profileZh, {
+      executablePath: CHROMIUM,
+      headless: true,
+      locale: 'zh-CN',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const other = chinese.pages()[0] ?? (await chinese.newPage());
+      await other.goto(`${server.origin}/monitor.html?token=${server.token}`);
+      await other.locator('#monitor-processes li[data-process="complaint-escalation"]').waitFor();
+      // then: it is in Chinese
+      expect(await other.locator('html').getAttribute('lang')).toBe('zh-CN');
+      expect(await other.locator('#nav-monitor').textContent()).toBe('监控');
+      expect(await other.locator('#language-switch').inputValue()).toBe('zh-CN');
+    } finally {
+      await chinese.close();
+      await rm(profileZh, { recursive: true, force: true });
+    }
+
     // when: back to English
     await page.goto(`${server.origin}/monitor.html?token=${server.token}#report`);
     await switchTo(page, 'en');
