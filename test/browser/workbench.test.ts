@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '@sopflow/engine';
@@ -279,6 +279,42 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     expect(completed.data.variables).toEqual({ approved: false, reason: 'The budget is not approved this quarter.' });
     expect(errors.filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([]);
     errors.length = 0;
+  });
+
+  it("should give a task's form the case's variables, so a field its condition shows for this case is required in the page", { timeout: 60_000 }, async () => {
+    // given: a task whose note is asked (and required) only for urgent cases, and an urgent case at it
+    const form = JSON.stringify({ components: [{ type: 'textfield', key: 'note', label: 'Note for the urgent case', validate: { required: true }, conditional: { hide: '=severity != "urgent"' } }] });
+    await writeFile(
+      join(dir, 'urgent-note.bpmn'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="D" targetNamespace="t">
+  <bpmn:process id="urgent-note" name="Urgent note" isExecutable="true">
+    <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="Task_Note" />
+    <bpmn:userTask id="Task_Note" name="Write the note" sop:candidateGroups="clerks">
+      <bpmn:extensionElements><sop:form>${form.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</sop:form></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_Note" targetRef="e" /><bpmn:endEvent id="e" />
+  </bpmn:process>
+</bpmn:definitions>`,
+    );
+    const headers = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
+    expect((await fetch(`${server.origin}/api/workbench/deploy`, { method: 'POST', headers, body: JSON.stringify({ path: 'urgent-note.bpmn' }) })).status).toBe(200);
+    expect((await fetch(`${server.origin}/api/workbench/instances`, { method: 'POST', headers, body: JSON.stringify({ processId: 'urgent-note', businessKey: 'N-1', variables: { severity: 'urgent' } }) })).status).toBe(201);
+    await page.goto(url('run.html'));
+    await who('lin', 'clerks');
+    await page.locator('#inbox li.task[data-node="Task_Note"] strong').click();
+
+    // when: completed without the note
+    const note = page.locator('#task-form-formjs').getByLabel('Note for the urgent case');
+    await note.waitFor();
+    await page.locator('#task-complete').click();
+
+    // then: refused in the page; with the note, completed
+    await page.locator('#task-form-formjs .fjs-form-field-error', { hasText: 'Field is required.' }).waitFor();
+    await note.fill('Called the customer back.');
+    await page.locator('#task-complete').click();
+    await page.locator('#status', { hasText: 'Completed “Write the note”' }).waitFor();
+    expect(errors).toEqual([]);
   });
 
   it("should start an approval from its start form: required fields refused in the page, a comma-separated list sent as a list", { timeout: 60_000 }, async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formSchemaOfFields, type AuditEvent, type FieldDef, type FormSchema } from '@sopflow/engine';
-import { errorsOfProblems, variablesOfForm } from '../src/workbench/formData.js';
+import { contextOfForm, errorsOfProblems, renderable, variablesOfForm } from '../src/workbench/formData.js';
 import { auditDetail, heatLevel, parseRoute } from '../src/workbench/monitor/format.js';
 import { splitGroups, taskOwners } from '../src/workbench/run/RunPage.js';
 import { engineNow, speedText } from '../src/workbench/shell.js';
@@ -36,6 +36,16 @@ describe('workbench forms', () => {
     expect(variables).toEqual({ address: { city: 'Shanghai', postcode: '200000' } });
     expect(errors).toEqual({ pc: ['bad postcode'] });
     expect(elsewhere.map((p) => p.field)).toEqual(['user']);
+  });
+
+  it("should give the form the case's variables it does not answer itself, and a root a hand-written schema leaves out", () => {
+    // when
+    const context = contextOfForm(schema, { approved: false, reason: 'an earlier round', severity: 'urgent', amount: 5 });
+
+    // then
+    expect(context).toEqual({ severity: 'urgent', amount: 5 });
+    expect(renderable({ components: [] })).toEqual({ type: 'default', components: [] });
+    expect(renderable(schema)).toBe(schema);
   });
 
   it("should put the engine's refusal of the rejection's reason on the reason field", () => {

@@ -50,6 +50,22 @@ export function variablesOfForm(schema: FormSchema, data: Record<string, unknown
   return variables;
 }
 
+/** A schema as form-js opens it: the root is a `default` component (hand-written schemas often leave it out). Pure. */
+export function renderable(schema: FormSchema): FormSchema {
+  return schema.type ? schema : { ...schema, type: 'default' };
+}
+
+/**
+ * The case's variables a form's conditions and bounds may read, without
+ * those the form itself answers (its answers start empty, never from an
+ * earlier round of the case). Given to form-js as data beside the fields:
+ * form-js submits only its fields.
+ */
+export function contextOfForm(schema: FormSchema, variables: Record<string, unknown>): Record<string, unknown> {
+  const own = new Set(keyedComponents(schema).map(({ path }) => path.split('.')[0]));
+  return Object.fromEntries(Object.entries(variables).filter(([name]) => !own.has(name)));
+}
+
 /**
  * The engine's refusal laid on the form: form-js errors by component id,
  * and the problems of variables the form does not show (for a message

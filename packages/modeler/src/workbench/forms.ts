@@ -10,7 +10,7 @@
 import type { FieldProblem, FormSchema } from '@sopflow/engine';
 import { h } from '../app/dom.js';
 import { parseVariables } from '../features/simulation/variables.js';
-import { errorsOfProblems, variablesOfForm } from './formData.js';
+import { contextOfForm, errorsOfProblems, renderable, variablesOfForm } from './formData.js';
 import type { FormView } from './types.js';
 
 type Form = import('@bpmn-io/form-js-viewer').Form;
@@ -45,10 +45,14 @@ export class FieldsForm {
   private form: Form | undefined;
   private readonly extra: HTMLTextAreaElement;
 
-  /** @param prefix id prefix (`<prefix>-formjs` holds the form, `<prefix>-extra` the other variables) */
+  /**
+   * @param prefix id prefix (`<prefix>-formjs` holds the form, `<prefix>-extra` the other variables)
+   * @param variables the case's variables, for the form's conditions and bounds (a task's form)
+   */
   constructor(
     readonly view: FormView | undefined,
     prefix: string,
+    variables?: Promise<Record<string, unknown>>,
   ) {
     const host = h('div', { class: 'formjs-host', attrs: { id: `${prefix}-formjs` } });
     this.extra = h('textarea', { attrs: { id: `${prefix}-extra`, rows: view ? '2' : '4', spellcheck: 'false', placeholder: TEXT.otherHint } });
@@ -57,7 +61,9 @@ export class FieldsForm {
       this.ready = formJs().then(async ({ Form }) => {
         // No debounce: what was typed is in the form's data when Complete is pressed at once.
         const form = new Form({ container: host, debounce: false } as ConstructorParameters<typeof Form>[0]);
-        await form.importSchema(view.schema);
+        // Without the case's variables (not readable) the form still works: the engine's check decides.
+        const context = await (variables ?? Promise.resolve({})).catch(() => ({}));
+        await form.importSchema(renderable(view.schema), contextOfForm(view.schema, context));
         this.form = form;
       });
     } else {

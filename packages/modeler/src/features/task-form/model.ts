@@ -76,7 +76,7 @@ export function emptySchema(id: string): FormSchema {
  * task links a Camunda 8 form.
  */
 export function schemaToEdit(form: TaskForm, taskId: string): FormSchema | undefined {
-  if (form.kind === 'sop:form') return form.schema;
+  if (form.kind === 'sop:form') return form.schema && !form.schema.type ? { ...form.schema, type: 'default' } : form.schema;
   if (form.kind === 'zeebe') return undefined;
   if (form.kind === 'sop:field') {
     const { generatedFrom: _generated, ...schema } = formSchemaOfFields(form.fields, emptySchema(taskId).id);

@@ -279,7 +279,7 @@ export class RunPage {
       return;
     }
     this.taskForm?.destroy();
-    this.taskForm = new FieldsForm(task.form, 'task-form');
+    this.taskForm = new FieldsForm(task.form, 'task-form', task.form ? this.client.caseDetail(task.instanceId).then((detail) => detail.instance.variables) : undefined);
     replaceChildren(
       form,
       h('h3', { attrs: { id: 'task-form-title' } }, t('run.task.complete-title', { task: task.name ?? task.node })),
