@@ -6,8 +6,8 @@
  * feature through {@link t} and {@link tr}.
  */
 import { humanDuration } from '@sopflow/engine';
-import { formatInZone } from '../features/simulation/time.js';
 import { chooseLanguage, LANGUAGE_STORAGE_KEY, translator, type Language, type MessageId, type Params, type Translator } from '@sopflow/i18n';
+import { formatInZone } from '../features/simulation/time.js';
 
 function savedLanguage(): string | null {
   try {
