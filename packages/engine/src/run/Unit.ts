@@ -216,6 +216,13 @@ export class Unit {
     this.timers.set(timer.id, null);
     if (timer.instanceId) {
       const entry = await this.entry(timer.instanceId);
+      // The instance's timer is due at another time than the row this worker leased: the row is stale (its lease ran
+      // out, another worker fired it and re-armed it). Firing would fire the next occurrence early: leave it be.
+      const armed = entry?.record.state.timers[timer.id];
+      if (armed && armed.due !== timer.due) {
+        this.timers.delete(timer.id);
+        return;
+      }
       if (entry) this.step(entry, { type: 'timer', at: this.deps.now, timerId: timer.id });
       return;
     }
