@@ -11,6 +11,7 @@ export const modeler = {
 
   // the page
   'modeler.title': ['sopflow modeler', 'sopflow 建模器'],
+  'modeler.no-token': ['This page needs the URL that `sopflow modeler` printed (it carries the access token).', '此页面需要使用 `sopflow modeler` 打印出的网址打开（其中带有访问令牌）。'],
   'modeler.no-diagram': ['No diagram open', '未打开图'],
   'modeler.empty': ['Open a diagram from the list, or create one with New….', '从左侧列表打开一个图，或点击“新建…”创建一个。'],
   'modeler.diagrams': ['Diagrams', '图'],

@@ -9,6 +9,7 @@ export const workbench = {
   // the frame of every view
   'workbench.title': ['{view} — sopflow workbench', '{view} — sopflow 工作台'],
   'workbench.fatal': ['sopflow workbench', 'sopflow 工作台'],
+  'workbench.no-token': ['This page needs the URL that `sopflow start` printed (it carries the access token).', '此页面需要使用 `sopflow start` 打印出的网址打开（其中带有访问令牌）。'],
   'workbench.views': ['Workbench views', '工作台视图'],
   'workbench.view.run': ['Run', '运行'],
   'workbench.view.monitor': ['Monitor', '监控'],

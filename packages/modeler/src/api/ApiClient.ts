@@ -3,6 +3,7 @@
  * the token from the page URL. See docs/modeler.md for the API.
  */
 import type { CalendarsFile } from '../features/calendars/Calendars.js';
+import { t } from '../i18n/language.js';
 
 /** A diagram in the served folder. */
 export interface DiagramEntry {
@@ -50,7 +51,7 @@ export class ApiClient {
   /** A client with the token of the page URL (`?token=…`). @throws Error when the URL has none */
   static fromLocation(location: Location = window.location): ApiClient {
     const token = new URLSearchParams(location.search).get('token');
-    if (!token) throw new Error('This page needs the URL that `sopflow modeler` printed (it carries the access token).');
+    if (!token) throw new Error(t('modeler.no-token'));
     return new ApiClient(token, new URL('.', location.href).pathname.replace(/\/$/, ''));
   }
 

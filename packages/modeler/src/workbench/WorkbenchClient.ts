@@ -6,7 +6,7 @@
 import type { FieldProblem } from '@sopflow/engine';
 import type { Params } from '@sopflow/i18n';
 import { ApiError } from '../api/ApiClient.js';
-import { tr } from '../i18n/language.js';
+import { t, tr } from '../i18n/language.js';
 import type { CaseDetail, CaseSummary, DeployedFile, FeedItem, HeatMap, ProcessSummary, Report, Status, TaskView } from './types.js';
 
 /** The engine refused a form: every field in error, for the form to show on its fields. */
@@ -29,7 +29,7 @@ export class WorkbenchClient {
   /** A client with the token of the page URL. @throws Error when the URL has none */
   static fromLocation(location: Location = window.location): WorkbenchClient {
     const token = new URLSearchParams(location.search).get('token');
-    if (!token) throw new Error('This page needs the URL that `sopflow start` printed (it carries the access token).');
+    if (!token) throw new Error(t('workbench.no-token'));
     return new WorkbenchClient(token);
   }
 
