@@ -17,7 +17,7 @@ const WORKLOADS = ['sequence', 'review', 'parallel', 'multi-instance', 'timers']
 type Workload = (typeof WORKLOADS)[number];
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }>;
+  nodes: Array<{ id: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -57,13 +57,53 @@ function where(url: string, line: number): string {
   return `${path.startsWith('/') ? relative(ROOT, path) : path}:${line + 1}`;
 }
 
-/** Self time per function and per package, largest first. */
+/** The engine's source module of a line of its built chunk, from esbuild's `// src/…` markers (cached per file). */
+const moduleMarkers = new Map<string, Array<[number, string]>>();
+function engineModule(url: string, line: number): string {
+  let markers = moduleMarkers.get(url);
+  if (!markers) {
+    markers = [];
+    try {
+      readFileSync(fileURLToPath(url), 'utf8')
+        .split('\n')
+        .forEach((text, i) => {
+          const found = /^\/\/ (src\/\S+)/.exec(text);
+          if (found) markers!.push([i, found[1]]);
+        });
+    } catch {
+      // the build was replaced since the profile was taken
+    }
+    moduleMarkers.set(url, markers);
+  }
+  let name = '(unknown module)';
+  for (const [at, module] of markers) {
+    if (at > line) break;
+    name = module;
+  }
+  return name;
+}
+
+/** Self time per function, per package and per engine source folder (audit, machine, run, store…), largest first. */
 export function summarise(profile: CpuProfile, top = 25): string {
+  // Only the samples from the first one inside the measured loop (measure.ts' throughput) on: start-up (module loading, deploy) left out.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const inLoop = (id: number) => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = frames.get(at)!;
+      if (frame.functionName === 'throughput' && frame.url.includes('measure.ts')) return true;
+    }
+    return false;
+  };
+  const first = profile.samples.findIndex(inLoop);
+  const from = first >= 0 ? first : 0;
   const byNode = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) byNode.set(profile.samples[i], (byNode.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  for (let i = from; i < profile.samples.length; i++) byNode.set(profile.samples[i], (byNode.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const total = [...byNode.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, { name: string; at: string; pkg: string; us: number }>();
   const byPackage = new Map<string, number>();
+  const byFolder = new Map<string, number>();
   for (const node of profile.nodes) {
     const us = byNode.get(node.id);
     if (!us) continue;
@@ -75,10 +115,16 @@ export function summarise(profile: CpuProfile, top = 25): string {
     entry.us += us;
     byFunction.set(key, entry);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    if (pkg === '@sopflow/engine') {
+      const folder = engineModule(url, lineNumber).split('/').slice(0, 2).join('/');
+      byFolder.set(folder, (byFolder.get(folder) ?? 0) + us);
+    }
   }
   const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
-  const lines = [`total sampled: ${(total / 1000).toFixed(0)} ms`, '', 'self time by package:'];
+  const lines = [`total sampled: ${(total / 1000).toFixed(0)} ms${first >= 0 ? ' (from the first sample inside the measured loop)' : ''}`, '', 'self time by package:'];
   for (const [pkg, us] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`  ${pct(us)}  ${pkg}`);
+  lines.push('', '@sopflow/engine by source folder (src/audit: audit chain, src/machine: token game, src/run: engine and units, src/store: MemoryStore):');
+  for (const [folder, us] of [...byFolder].sort((a, b) => b[1] - a[1])) lines.push(`  ${pct(us)}  ${folder}`);
   lines.push('', `top ${top} functions by self time:`);
   for (const f of [...byFunction.values()].sort((a, b) => b.us - a.us).slice(0, top)) lines.push(`  ${pct(f.us)}  ${f.name}  (${f.pkg}${f.at ? `, ${f.at}` : ''})`);
   return lines.join('\n');
