@@ -51,6 +51,12 @@ export const modeler = {
     '有 {n} 个元素无法放置（{names}）：只对一个流程进行布局。',
   ],
   'modeler.status.not-saved-changed': ['Not saved: {path} changed on disk.', '未保存：{path} 在磁盘上已被修改。'],
+  'modeler.status.changed-on-disk': [
+    '{path} changed on disk since you opened it. Saving will ask whether to overwrite it or load the version on disk.',
+    '{path} 在您打开后已在磁盘上被修改。保存时会询问您是覆盖它还是载入磁盘上的版本。',
+  ],
+  'modeler.status.deleted-on-disk': ['{path} was deleted on disk. Saving will create it again.', '{path} 已在磁盘上被删除。保存时会重新创建它。'],
+  'modeler.status.reloaded-disk': ['{path} changed on disk: the new version was loaded (you had no unsaved changes).', '{path} 在磁盘上已被修改：已载入新版本（您没有未保存的修改）。'],
   'modeler.status.loaded-disk': ['Loaded the version of {path} on disk; your changes were discarded.', '已载入磁盘上的 {path}，您的修改已丢弃。'],
 
   // file list and dialogs

@@ -230,6 +230,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
       if (session.path) void run(save);
     }
   });
+  // Another editor (or git) may change the open file while this page is in the background.
+  const checkDisk = () => {
+    if (document.visibilityState === 'visible') void run(() => session.checkDisk());
+  };
+  window.addEventListener('focus', checkDisk);
+  document.addEventListener('visibilitychange', checkDisk);
   let reloadingForLanguage = false;
   window.addEventListener('beforeunload', (event) => {
     if (session.dirty && !reloadingForLanguage) event.preventDefault();

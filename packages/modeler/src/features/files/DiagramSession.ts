@@ -1,4 +1,4 @@
-import { ConflictError, type ApiClient } from '../../api/ApiClient.js';
+import { ApiError, ConflictError, type ApiClient } from '../../api/ApiClient.js';
 import { layoutMissingDi } from '../layout/layoutMissingDi.js';
 import { t } from '../../i18n/language.js';
 import { askConflict, askDiscard } from './dialogs.js';
@@ -58,6 +58,7 @@ export class DiagramSession {
     const { warnings } = await this.modeler.importXML(layout.xml);
     this.path = path;
     this.etag = etag;
+    this.warned = undefined;
     this.setDirty(layout.laidOut);
     this.events.opened(path, warnings.length);
     if (layout.laidOut) {
@@ -83,6 +84,47 @@ export class DiagramSession {
     this.setDirty(true);
     this.events.opened(kept.path, warnings.length);
   }
+
+  /**
+   * Looks at the open diagram's file on disk (when the page gets the focus
+   * back): unchanged, or changed or deleted since it was opened. A changed
+   * file without unsaved changes here is opened again; with them, the owner
+   * is told now rather than at the next save (which still asks).
+   */
+  async checkDisk(): Promise<'unchanged' | 'reloaded' | 'changed' | 'deleted' | undefined> {
+    const path = this.path;
+    if (!path || this.etag === undefined || this.checking) return undefined;
+    this.checking = true;
+    try {
+      let etag: string;
+      try {
+        etag = (await this.api.readFile(path)).etag;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+        if (this.path !== path || this.warned === 'deleted') return undefined;
+        this.warned = 'deleted';
+        this.events.status(t('modeler.status.deleted-on-disk', { path }), 'error');
+        return 'deleted';
+      }
+      if (this.path !== path || etag === this.etag) return 'unchanged';
+      if (!this.isDirty) {
+        await this.open(path, { force: true });
+        this.events.status(t('modeler.status.reloaded-disk', { path }));
+        return 'reloaded';
+      }
+      if (this.warned !== etag) {
+        this.warned = etag;
+        this.events.status(t('modeler.status.changed-on-disk', { path }), 'error');
+      }
+      return 'changed';
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private checking = false;
+  /** The disk version (or deletion) the owner was already told about, so a focus does not repeat it. */
+  private warned: string | undefined;
 
   /** Creates a diagram on disk (refused if it exists) and opens it. */
   async create(path: string, xml: string): Promise<void> {
