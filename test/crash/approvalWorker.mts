@@ -1,31 +1,60 @@
 /**
  * A worker process for the multi-worker test: an engine on the shared
  * PostgreSQL schema that fires timers, runs jobs and acts as the people of
- * the approval SOP (completes whatever tasks it finds open). Prints what it
- * did when every case is completed.
+ * the approval SOP (completes whatever tasks it finds open).
  *
- *   node --conditions=source --import tsx test/crash/approvalWorker.mts <pg-url> <schema> <cases> <speed> <start> <realStart> <name>
+ * Every commit it makes durable is appended to `<ledger>` as one JSON line
+ * (timers fired, job results, tasks completed, cases completed), so the test
+ * can tell which worker did what. Every 5 s it prints a progress line; when
+ * every case is completed it prints its totals and exits 0.
+ *
+ *   node --conditions=source --import tsx test/crash/approvalWorker.mts <pg-url> <schema> <cases> <speed> <start> <realStart> <name> <ledger>
  */
-import { readFileSync } from 'node:fs';
-import { createEngine, NotFoundError, ConcurrencyConflictError, InvalidStateError, WallClock } from '@sopflow/engine';
+import { appendFileSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import { createEngine, NotFoundError, ConcurrencyConflictError, InvalidStateError, WallClock, type Commit, type Store } from '@sopflow/engine';
 import { createPostgresStore } from '@sopflow/store-postgres';
 
-const [url, schema, casesText, speed, start, realStart, name] = process.argv.slice(2);
+const [url, schema, casesText, speed, start, realStart, name, ledger] = process.argv.slice(2);
 const cases = Number(casesText);
-const store = await createPostgresStore({ connectionString: url, schema, poolSize: 4 });
-let jobs = 0;
-let tasks = 0;
+// Named connections: the test waits until none of this worker's statements is active before it reads the leases it holds.
+const pool = new pg.Pool({ connectionString: url, max: 4, application_name: `sopflow-worker-${name}` });
+pool.on('error', () => {});
+const inner = await createPostgresStore({ pool, schema });
+const totals = { cases: 0, tasks: 0, jobs: 0, timers: 0, handlerRuns: 0 };
+
+// What this worker made durable, commit by commit.
+const store: Store = Object.create(inner);
+store.commit = async (commit: Commit) => {
+  await inner.commit(commit);
+  const timers = commit.audit.filter((e) => e.type === 'timer.fired').map((e) => ({ instance: e.instanceId, timer: e.data.timer, due: e.data.due, at: e.time }));
+  const jobs = commit.audit.filter((e) => e.type === 'job.completed').map((e) => ({ instance: e.instanceId, job: e.data.job, node: e.node }));
+  const tasks = commit.audit.filter((e) => e.type === 'task.completed').length;
+  const done = commit.audit.filter((e) => e.type === 'instance.completed').length;
+  totals.timers += timers.length;
+  totals.jobs += jobs.length;
+  totals.tasks += tasks;
+  totals.cases += done;
+  if (timers.length + jobs.length + tasks + done > 0) appendFileSync(ledger, `${JSON.stringify({ worker: name, timers, jobs, tasks, done })}\n`);
+};
+
 const engine = createEngine({
   store,
   clock: new WallClock({ speed: Number(speed), start: Number(start), realStart: Number(realStart) }),
   workerId: name,
-  leaseMs: 10 * 60_000,
+  // Ten real seconds, in engine time. A lease shorter than a loaded machine takes to commit a wave of timers runs out
+  // mid-commit: another worker fires the same timers, one of the two commits is refused, and the work is done twice over
+  // (10 engine minutes at 3,600× was 167 ms — the multi-worker test then spent minutes re-firing waves, 3 tasks a minute).
+  leaseMs: 10_000 * Number(speed),
   calendars: JSON.parse(readFileSync(new URL('../../examples/calendars.json', import.meta.url), 'utf8')).calendars,
   handlers: {
-    'archive-request': () => void (jobs += 1),
-    'notify-risk-control': () => void (jobs += 1),
+    'archive-request': () => void (totals.handlerRuns += 1),
+    'notify-risk-control': () => void (totals.handlerRuns += 1),
   },
 });
+
+const report = (label: string) => process.stdout.write(`${label} ${name} cases=${totals.cases} tasks=${totals.tasks} jobs=${totals.jobs} timers=${totals.timers} handlerRuns=${totals.handlerRuns}\n`);
+const progress = setInterval(() => report('progress'), 5000);
 
 const answers: Record<string, Record<string, unknown>> = {
   Task_InitialReview: { decision: 'approve' },
@@ -44,16 +73,17 @@ for (;;) {
   for (const task of open) {
     try {
       await engine.complete(task.id, { by: 'system', variables: answers[task.node] ?? {} });
-      tasks += 1;
     } catch (error) {
       // another worker took it first
       if (!(error instanceof NotFoundError || error instanceof ConcurrencyConflictError || error instanceof InvalidStateError)) throw error;
     }
   }
-  const running = await store.findInstances({ processId: 'cross-department-approval', status: 'running', limit: 1 });
-  if (running.total === 0 && (await store.findInstances({ processId: 'cross-department-approval', limit: 1 })).total >= cases) break;
+  const running = await inner.findInstances({ processId: 'cross-department-approval', status: 'running', limit: 1 });
+  if (running.total === 0 && (await inner.findInstances({ processId: 'cross-department-approval', limit: 1 })).total >= cases) break;
   if (!open.length) await new Promise((r) => setTimeout(r, 50));
 }
+clearInterval(progress);
 await engine.close();
-await store.close();
-process.stdout.write(`stats ${name} tasks=${tasks} jobs=${jobs}\n`);
+await inner.close();
+await pool.end();
+report('stats');
