@@ -33,6 +33,35 @@ describe('sopflow test', () => {
     expect(out.out).toContain('Scenarios: 0 passed, 1 failed, 1 total');
   });
 
+  it('should check the KPI report of the case\'s process, naming the row and the figures that differ', async () => {
+    // given: a reviewer idle a working day and an hour: the step is open and overdue, reminded twice, not yet done
+    const out = io();
+    // when
+    const code = await main(['test', `${fixtures}/wrong-report.scenario.yaml`], out);
+    // then: the first expectation holds; the second names both figures that differ
+    expect(code).toBe(1);
+    expect(out.out).toContain("step 3 (line 14): expected the report's node Task_InitialReview to have reminders 3, compliance 1; it has reminders 2, compliance null");
+    expect(out.out).not.toContain('step 2 (line 10)');
+  });
+
+  it('should say so when the report has no row for a department the scenario names', async () => {
+    // given: the same scenario, its first two report expectations corrected
+    const { readFile, writeFile, rm } = await import('node:fs/promises');
+    const file = `${repo}${fixtures}/wrong-report.scenario.yaml`;
+    const copy = file.replace('wrong-report', 'wrong-report-row');
+    await writeFile(copy, (await readFile(file, 'utf8')).replace('{ reminders: 3, compliance: 1 }', '{ reminders: 2, compliance: null }'));
+    try {
+      const out = io();
+      // when
+      const code = await main(['test', copy], out);
+      // then
+      expect(code).toBe(1);
+      expect(out.out).toContain('step 4 (line 18): expected a report row for department legal; the report has none');
+    } finally {
+      await rm(copy, { force: true });
+    }
+  });
+
   it('should fail a step the engine refuses, with the engine\'s reason', async () => {
     // given
     const out = io();

@@ -27,7 +27,14 @@ export interface Expectation {
   sla?: Record<string, 'met' | 'missed' | 'breached' | 'none'>;
   due?: Record<string, string>;
   createdAt?: Record<string, string>;
+  /** KPI figures of the case's process report now: the process, nodes by id, departments by name. */
+  report?: { process?: KpiExpectation; nodes?: Record<string, KpiExpectation>; departments?: Record<string, KpiExpectation> };
 }
+
+/** Some figures of a report row ({@link Kpi}); the others are not checked. */
+export type KpiExpectation = Partial<Record<'executions' | 'withSla' | 'slaMet' | 'reminders' | 'escalations' | 'reopens' | 'overdue' | 'openOverdue', number>> & {
+  compliance?: number | null;
+};
 
 export interface Scenario {
   name: string;

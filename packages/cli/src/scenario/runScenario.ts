@@ -13,7 +13,7 @@ import {
   type JobHandler,
   type TaskRow,
 } from '@sopflow/engine';
-import type { Expectation, LoadedScenario, Step, UserSpec } from './loadScenario.js';
+import type { Expectation, KpiExpectation, LoadedScenario, Step, UserSpec } from './loadScenario.js';
 
 export interface ScenarioResult {
   file: string;
@@ -208,6 +208,7 @@ async function check(engine: Engine, instanceId: string, expect: Expectation, in
     const ok = outcome === 'breached' ? breached : actual === outcome;
     if (!ok) throw new Mismatch(`expected SLA ${outcome} at ${node}, found ${actual}${breached && actual !== 'breached' ? ' (breached before)' : ''}`);
   }
+  if (expect.report) await checkReport(engine, view.processId, expect.report);
   for (const [field, map] of [['due', expect.due], ['createdAt', expect.createdAt]] as const) {
     for (const [node, when] of Object.entries(map ?? {})) {
       const task = tasks.find((t) => t.node === node);
@@ -216,4 +217,18 @@ async function check(engine: Engine, instanceId: string, expect: Expectation, in
       if (actual !== instant(when)) throw new Mismatch(`expected ${node} ${field} ${when}, found ${actual === undefined ? 'none' : new Date(actual).toISOString()}`);
     }
   }
+}
+
+/** The KPI rows the expectation names hold its figures (engine.report() of the case's process, up to now). */
+async function checkReport(engine: Engine, processId: string, expect: NonNullable<Expectation['report']>): Promise<void> {
+  const report = await engine.report({ processId });
+  const compare = (what: string, row: object | undefined, want: KpiExpectation) => {
+    if (!row) throw new Mismatch(`expected a report row for ${what}; the report has none`);
+    const got = row as Record<string, unknown>;
+    const wrong = Object.entries(want).filter(([k, v]) => got[k] !== v);
+    if (wrong.length) throw new Mismatch(`expected the report's ${what} to have ${wrong.map(([k, v]) => `${k} ${v}`).join(', ')}; it has ${wrong.map(([k]) => `${k} ${got[k]}`).join(', ')}`);
+  };
+  if (expect.process) compare(`process ${processId}`, report.processes.find((p) => p.processId === processId), expect.process);
+  for (const [node, want] of Object.entries(expect.nodes ?? {})) compare(`node ${node}`, report.nodes.find((n) => n.node === node), want);
+  for (const [department, want] of Object.entries(expect.departments ?? {})) compare(`department ${department}`, report.departments.find((d) => d.department === department), want);
 }
