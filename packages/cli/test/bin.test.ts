@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,4 +21,14 @@ describe('the sopflow binary', () => {
     const out = execFileSync(process.execPath, [`${cli}${bin}`, '--help'], { encoding: 'utf8' });
     expect(out).toContain('Usage: sopflow <command>');
   });
+
+  it.runIf(existsSync(`${cli}dist/bin.js`))('should run the acceptance scenarios and validate the examples as CI runs them, through the binary', () => {
+    const repo = `${cli}../../`;
+    const tested = spawnSync(process.execPath, [`${cli}${bin}`, 'test', 'examples'], { cwd: repo, encoding: 'utf8' });
+    expect(tested.stdout).toContain('Scenarios: 9 passed, 0 failed, 9 total');
+    expect(tested.status).toBe(0);
+    const validated = spawnSync(process.execPath, [`${cli}${bin}`, 'validate', 'examples/**/*.bpmn'], { cwd: repo, encoding: 'utf8' });
+    expect(validated.stdout).toMatch(/✓ \d+ files? checked, no problems/);
+    expect(validated.status).toBe(0);
+  }, 120_000);
 });
