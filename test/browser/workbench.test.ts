@@ -393,6 +393,46 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it("should start an order by sending its message from the Run view, and list the case's timers with their due times", async () => {
+    // given: the Run view
+    await page.goto(url('run.html'));
+    await page.locator('#start-process option[value="order-handling"]').waitFor({ state: 'attached' });
+
+    // when: the order-received message is sent with a key, as the shop would (on a Monday morning, inside office hours)
+    const now = (await page.locator('#engine-time').textContent()) ?? '';
+    expect(now).toMatch(/^Mon 2026-11-23 (09|1[0-5]):\d{2}$/);
+    const plus = (minutes: number) => {
+      const [h, m] = now.slice(-5).split(':').map(Number);
+      const t = h * 60 + m + minutes;
+      return `Mon 2026-11-23 ${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
+    };
+    await page.locator('#message-name').fill('order-received');
+    await page.locator('#message-key').fill('SO-7');
+    await page.locator('#message-variables').fill('orderNumber = SO-7');
+    await page.locator('#message-send').click();
+
+    // then: it started one case
+    await page.locator('#status', { hasText: 'Message order-received: delivered to 0 waiting case(s), started 1.' }).waitFor();
+    await shot('run-message-sent');
+
+    // when: the case page is opened from the Monitor
+    await page.locator('#nav-monitor').click();
+    await page.locator('#monitor-processes li[data-process="order-handling"] a').click();
+    await page.locator('#case-list tr[data-status="running"] a', { hasText: 'SO-7' }).click();
+
+    // then: its timers — the order was found abnormal (the workbench's validate-order answers no), so the review waits,
+    // due 2 working hours after it started, its SLA rules (reminder at 75 %, escalation at the deadline) each with a due time
+    await page.locator('#case-status[data-status="running"]').waitFor();
+    const rows = page.locator('#case-timers tbody tr');
+    await page.locator('#case-timers tr[data-node="Task_ReviewAbnormalOrder"]').first().waitFor();
+    const table = await rows.evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.node, ...Array.from(tr.querySelectorAll('td'), (td) => td.textContent)]));
+    expect(table).toContainEqual(['Task_ReviewAbnormalOrder', 'Review abnormal order', 'SLA deadline', plus(120)]);
+    expect(table).toContainEqual(['Task_ReviewAbnormalOrder', 'Review abnormal order', 'SLA rule (reminder, escalation)', plus(90)]);
+    expect(table).toContainEqual(['Task_ReviewAbnormalOrder', 'Review abnormal order', 'SLA rule (reminder, escalation)', plus(120)]);
+    await shot('monitor-case-timers');
+    expect(errors).toEqual([]);
+  });
+
   it('should deploy a diagram changed in the modeler as a new version, used by the next case', async () => {
     // given: the modeler, from the workbench's links
     await page.goto(url('run.html'));
