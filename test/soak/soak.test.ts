@@ -244,6 +244,15 @@ describe.skipIf(!postgresAvailable)('soak', () => {
       const overdue = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM timers WHERE due < $1', [engineNow - 2 * 2_000 * SPEED])).rows[0].n;
       expect(overdue).toBe(0);
 
+      // nothing done twice: each task and each job completed once, each timer fired at most once per due time and never before it
+      const twice = async (type: string, key: string) =>
+        (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit WHERE type = $1 GROUP BY instance_id, ${key} HAVING count(*) > 1) AS x`, [type])).rows[0].n;
+      expect({ tasks: await twice('task.completed', `data::json->>'task'`), jobs: await twice('job.completed', `data::json->>'job'`), timers: await twice('timer.fired', `data::json->>'timer', data::json->>'due'`) }).toEqual({ tasks: 0, jobs: 0, timers: 0 });
+      const early = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit WHERE type = 'timer.fired' AND occurred_at < (data::json->>'due')::bigint`)).rows[0].n;
+      expect(early).toBe(0);
+      const firings = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit WHERE type = 'timer.fired'`)).rows[0].n;
+      expect(firings).toBeGreaterThan(0);
+
       // nothing stopped at an incident, nothing reported engine.error
       expect(tallies.map((t) => t.incidents)).toEqual(tallies.map(() => 0));
       expect(tallies.map((t) => t.engineErrors)).toEqual(tallies.map(() => 0));
@@ -258,7 +267,7 @@ describe.skipIf(!postgresAvailable)('soak', () => {
         expect(m.final.heap, `${w.name} heap grew from ${mb(m.warm)} to ${mb(m.final.heap)} at the end`).toBeLessThanOrEqual(m.warm * HEAP_FACTOR);
       }
       const completed = Object.values(completedByNode).reduce((a, b) => a + b, 0);
-      log(`tasks completed by node: ${JSON.stringify(completedByNode)}`);
+      log(`tasks completed by node: ${JSON.stringify(completedByNode)}; ${firings} timer firings, none twice or early`);
       for (const t of tallies) log(`${(t as { name?: string }).name}: ${Object.values(t.started).reduce((a, b) => a + b, 0)} cases started, ${Object.values(t.completed).reduce((a, b) => a + b, 0)} tasks completed, ${t.commits.count} commits (${t.commits.conflicts} revision conflicts, ${(t.commits.ms / Math.max(1, t.commits.count)).toFixed(0)} ms each on average)`);
       log(
         `${CASES} cases (${Object.entries(variants).map(([v, n]) => `${v} ${n}`).join(', ')}); ${completed} tasks completed, ${delivered} parcels delivered, ${Object.values(runs).reduce((a, b) => a + b, 0)} handler runs, ${tallies.reduce((n, t) => n + t.retries, 0)} retried calls, ${tallies.reduce((n, t) => n + t.engineErrors, 0)} engine.error events; ${runSeconds.toFixed(1)} s to settle (${(CASES / runSeconds).toFixed(1)} cases/s), ${((Date.now() - t0) / 1000).toFixed(1)} s in all; scheduler at most ${Math.round(Math.max(...tallies.map((t) => t.maxLagMs)) / 60_000)} engine minutes late`,
