@@ -47,9 +47,10 @@ const engine = createEngine({
   // (10 engine minutes at 3,600× was 167 ms — the multi-worker test then spent minutes re-firing waves, 3 tasks a minute).
   leaseMs: 10_000 * Number(speed),
   calendars: JSON.parse(readFileSync(new URL('../../examples/calendars.json', import.meta.url), 'utf8')).calendars,
+  // A service call takes a tenth of a second: a worker holds job leases while it waits for one (the test kills w3 then).
   handlers: {
-    'archive-request': () => void (totals.handlerRuns += 1),
-    'notify-risk-control': () => void (totals.handlerRuns += 1),
+    'archive-request': async () => void (totals.handlerRuns += 1, await new Promise((r) => setTimeout(r, 100))),
+    'notify-risk-control': async () => void (totals.handlerRuns += 1, await new Promise((r) => setTimeout(r, 100))),
   },
 });
 
