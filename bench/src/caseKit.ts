@@ -29,6 +29,8 @@ export interface CaseResult {
   errors: string[];
   /** Set when the case could not run here for a reason outside sopflow (no PostgreSQL server): not a failure unless CI=true. */
   skipped?: string;
+  /** Wall time the whole case took, all sides (set by runSuite). */
+  seconds?: number;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };

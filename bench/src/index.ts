@@ -224,7 +224,7 @@ async function main(): Promise<void> {
     buildMs: Math.round(buildMs),
     loadAverage: { start: loadAtStart, end: loadAtEnd },
     sizes,
-    cases: results.map(({ id, title, data, targets: t, notes: n, errors, skipped: s }) => ({ id, title, data, targets: t, notes: n, errors, ...(s ? { skipped: s } : {}) })),
+    cases: results.map(({ id, title, data, targets: t, notes: n, errors, skipped: s, seconds }) => ({ id, title, seconds, data, targets: t, notes: n, errors, ...(s ? { skipped: s } : {}) })),
     targets,
     problems,
     markdown: markdownTable(rows),
