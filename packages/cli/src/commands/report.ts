@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReportTable, parseDateTime, reportToCsv, reportToHtml, type ReportQuery } from '@sopflow/engine';
 import type { Language } from '@sopflow/i18n';
-import { reportTableIn, reportWording } from '../format/reportTable.js';
+import { reportWording } from '../format/reportTable.js';
 import { cliTranslator } from '../i18n.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { openStore } from '../openStore.js';
@@ -66,19 +66,15 @@ export async function reportCommand(args: string[], io: Io, lang: Language = 'en
     const { createEngine, WallClock } = await import('@sopflow/engine');
     const engine = createEngine({ store, clock: new WallClock(), scheduler: false });
     const report = await engine.report(query).finally(() => engine.close());
-    const text =
+    const wording = lang === 'en' ? undefined : reportWording(cliTranslator(lang), zone);
+    const shown =
       format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : format === 'csv'
           ? reportToCsv(report)
           : format === 'html'
-            ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone })
-            : formatReportTable(report, { timeZone: zone });
-    const shown =
-      lang === 'en' ? text
-      : format === 'table' ? reportTableIn(report, cliTranslator(lang), values.tz)
-      : format === 'html' ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone, wording: reportWording(cliTranslator(lang), zone) })
-      : text;
+            ? reportToHtml(report, { generatedAt: Date.now(), timeZone: zone, ...(wording ? { wording } : {}) })
+            : formatReportTable(report, { timeZone: zone, ...(wording ? { wording } : {}) });
     const out = values.out ?? (format === 'html' ? 'report.html' : undefined);
     if (out) {
       const path = resolve(io.cwd, out);

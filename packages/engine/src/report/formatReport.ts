@@ -75,8 +75,13 @@ export interface ReportFormatOptions {
   timeZone?: string;
 }
 
-/** The ids of the texts of the HTML report (see {@link ReportWording}). */
+/** The ids of the texts of the HTML report and the text table (see {@link ReportWording}). */
 export type ReportTextId =
+  | 'table.title'
+  | 'table.process'
+  | 'scope.process'
+  | 'scope.node'
+  | 'scope.department'
   | 'title'
   | 'period'
   | 'beginning'
@@ -96,7 +101,7 @@ export type ReportTextId =
   | `column.${(typeof COLUMNS)[number]}`;
 
 /**
- * How the HTML report is worded in another language: each text by id with
+ * How the HTML report and the text table are worded in another language: each text by id with
  * the values it shows (undefined keeps the English), durations and instants
  * as that language writes them, and the page's `lang`. Without it the page
  * is English.
@@ -124,26 +129,60 @@ function periodText(report: Report, timeZone: string | undefined, dateOnly: bool
   return `${from !== undefined ? at(from) : 'the beginning'} – ${to !== undefined ? at(to) : 'now'}${timeZone !== undefined && (from !== undefined || to !== undefined) ? ` (${timeZone})` : ''}`;
 }
 
-/** The report as aligned text tables: processes, nodes, departments. Pure. */
-export function formatReportTable(report: Report, options: ReportFormatOptions = {}): string {
+/**
+ * The report as aligned text tables: processes, nodes, departments (CJK
+ * text counted two columns wide). With a wording, in that language. Pure.
+ */
+export function formatReportTable(report: Report, options: ReportFormatOptions & { wording?: ReportWording } = {}): string {
+  const w = options.wording;
+  const say = (id: ReportTextId, params: Record<string, string | number>, english: string) => w?.text(id, params) ?? english;
+  const time = (ms: number | null) => (w ? w.duration(ms) : humanDuration(ms));
+  const { processId, from, to } = report.query;
   const out: string[] = [];
-  const period = periodText(report, options.timeZone, false);
-  out.push(`KPI report${report.query.processId ? ` for ${report.query.processId}` : ''}, ${period}`);
+  const english = `KPI report${processId ? ` for ${processId}` : ''}, ${periodText(report, options.timeZone, false)}`;
+  out.push(
+    w
+      ? say(
+          'table.title',
+          {
+            process: processId ?? 'none',
+            from: from !== undefined ? w.dateTime(from) : say('beginning', {}, 'the beginning'),
+            to: to !== undefined ? w.dateTime(to) : say('now', {}, 'now'),
+            zone: options.timeZone !== undefined && (from !== undefined || to !== undefined) ? options.timeZone : 'none',
+          },
+          english,
+        )
+      : english,
+  );
   for (const scope of ['process', 'node', 'department'] as const) {
     const list = rows(report).filter((r) => r.scope === scope);
     if (!list.length) continue;
-    const header = [scope, ...COLUMNS];
-    const body = list.map((r) => [r.name, ...cells(r.kpi)]);
+    const header = [say(`scope.${scope}`, {}, scope), ...COLUMNS.map((c) => say(`column.${c}`, {}, c))];
+    const body = list.map((r) => [r.name, ...cells(r.kpi, time)]);
     const widths = header.map((h, i) => Math.max(width(h), ...body.map((b) => width(b[i]))));
     out.push('');
     out.push(header.map((h, i) => pad(h, widths[i], i > 0)).join('  '));
-    out.push(widths.map((w) => '─'.repeat(w)).join('  '));
+    out.push(widths.map((n) => '─'.repeat(n)).join('  '));
     for (const b of body) out.push(b.map((c, i) => pad(c, widths[i], i > 0)).join('  '));
     if (scope === 'process') {
       for (const p of report.processes) {
+        const figures = {
+          process: p.processId,
+          started: String(p.instances.started),
+          completed: String(p.instances.completed),
+          cancelled: String(p.instances.cancelled),
+          running: String(p.instances.running),
+          median: time(p.instanceCycle.medianMs),
+          p90: time(p.instanceCycle.p90Ms),
+          compliance: percent(p.instanceCompliance),
+        };
         out.push(
-          `  ${p.processId}: ${p.instances.started} started, ${p.instances.completed} completed, ${p.instances.cancelled} cancelled, ${p.instances.running} running; ` +
-            `case time median ${humanDuration(p.instanceCycle.medianMs)}, p90 ${humanDuration(p.instanceCycle.p90Ms)}; case SLA ${percent(p.instanceCompliance)}`,
+          say(
+            'table.process',
+            figures,
+            `  ${p.processId}: ${figures.started} started, ${figures.completed} completed, ${figures.cancelled} cancelled, ${figures.running} running; ` +
+              `case time median ${figures.median}, p90 ${figures.p90}; case SLA ${figures.compliance}`,
+          ),
         );
       }
     }
