@@ -17,12 +17,14 @@
  * transaction when the commit was armed (a row of `crash_arm`), and the
  * worker SIGKILLs itself on the error.
  *
- *   node --conditions=source --import tsx test/crash/worker.mts <store-url> <cases> <ledger-file> <crash-probability> <seed> <speed> <start> <realStart>
+ *   node --conditions=source --import tsx test/crash/worker.mts <store-url> <cases> <ledger-file> <crash-probability> <seed> <speed> <start> <realStart> [<boosted points>]
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createEngine, WallClock, type Commit, type Store } from '@sopflow/engine';
 
-const [url, casesText, ledger, probabilityText, seedText, speedText, startText, realStartText] = process.argv.slice(2);
+const [url, casesText, ledger, probabilityText, seedText, speedText, startText, realStartText, boostedText = ''] = process.argv.slice(2);
+// Crash points the test has not seen hit yet (`mid-job`, `before-commit:timer`…): cut one time in two until they are.
+const boosted = new Set(boostedText.split(',').filter(Boolean));
 const cases = Number(casesText);
 const probability = Number(probabilityText);
 let seed = Number(seedText) >>> 0;
@@ -37,8 +39,9 @@ const die = (where: string): never => {
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable');
 };
-const crash = (where: string, boost = 1) => {
-  if (probability > 0 && random() < probability * boost) die(where);
+const chance = (where: string) => (probability === 0 ? 0 : boosted.has(where) || boosted.has(where.split(':')[0]) ? 0.5 : probability);
+const crash = (where: string) => {
+  if (random() < chance(where)) die(where);
 };
 
 /** What a commit was for, by the audit events it appends. */
@@ -83,14 +86,12 @@ if ('db' in inner) {
   armPostgres = async (commit) =>
     void (await client.query(`INSERT INTO "${schema}".crash_arm (instance_id, worker) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [commit.audit[0].instanceId, WORKER]));
 }
-// Crash points around the commit: after the step was computed but before it is durable, inside it, right after. A commit
-// that fires timers is cut before it is durable one time in two: such commits are few (timers due together fire in one),
-// and a timer fired but not committed is what recovery must get right.
+// Crash points around the commit: after the step was computed but before it is durable, inside it, right after.
 const store: Store = Object.create(inner);
 store.commit = async (commit: Commit) => {
   const cause = causeOf(commit);
-  crash(`before-commit:${cause}`, cause === 'timer' ? 0.5 / probability : 1);
-  const inside = probability > 0 && commit.audit.length > 0 && random() < probability;
+  crash(`before-commit:${cause}`);
+  const inside = commit.audit.length > 0 && random() < chance(`mid-commit:${cause}`);
   if (inside && armPostgres) await armPostgres(commit);
   armed = inside ? cause : undefined;
   try {
