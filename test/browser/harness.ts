@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { VirtualClock } from '@sopflow/engine';
+import { startCommand } from '../../packages/cli/src/commands/start.js';
 import { startServer, type RunningServer } from '../../packages/cli/src/server/startServer.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -129,4 +131,78 @@ export async function openDiagram(page: Page, path: string): Promise<void> {
   await page.locator(`#file-list li[data-path="${path}"] button`).click();
   await page.locator('#file-name', { hasText: path }).waitFor();
   await page.locator('.djs-element.djs-shape').first().waitFor();
+}
+
+/** The workbench (`sopflow start`) on a temp copy of the examples and a temp SQLite file, and Chromium on it. */
+export interface Workbench {
+  dir: string;
+  /** The engine's time: the test moves it (`clock.advance`), the scheduler fires what falls due. */
+  clock: VirtualClock;
+  server: RunningServer;
+  context: BrowserContext;
+  page: Page;
+  /** Errors the page logged or threw (a 403 refusal the page shows is not one). */
+  errors: string[];
+  /** What the command printed so far. */
+  output(): string;
+  /** A workbench page's URL with the token: `run.html`, `monitor.html`, `` for the modeler. */
+  url(page: string, hash?: string): string;
+  /** Closes the browser, stops the command (checking it stopped cleanly) and removes the temp folders. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real start command on a fresh example folder, its time a
+ * VirtualClock at Monday 2026-11-23 09:00 in Shanghai handed to it as a
+ * test hook, and opens Chromium (`locale` is the browser's language).
+ */
+export async function startWorkbench(options: { locale?: string } = {}): Promise<Workbench> {
+  const dir = await exampleFolder();
+  const clock = new VirtualClock('2026-11-23T09:00+08:00');
+  const stop = new AbortController();
+  let output = '';
+  let server!: RunningServer;
+  let ready!: () => void;
+  const listening = new Promise<void>((resolve) => (ready = resolve));
+  const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), cwd: dir, env: {} };
+  const stopped = startCommand(['.', '--store', `sqlite:${join(dir, 'workbench.db')}`, '--no-open'], io, {
+    clock,
+    signal: stop.signal,
+    onListening: (s) => {
+      server = s;
+      ready();
+    },
+  });
+  await Promise.race([listening, stopped.then(() => Promise.reject(new Error(output)))]);
+  const profile = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // A 403 is the server refusing a task to someone it is not for, which the page shows: the browser still logs it.
+  page.on('console', (message) => void (message.type() === 'error' && !/status of 403 \(Forbidden\)/.test(message.text()) && errors.push(message.text())));
+  return {
+    dir,
+    clock,
+    server,
+    context,
+    page,
+    errors,
+    output: () => output,
+    url: (name, hash = '') => `${server.origin}/${name}?token=${server.token}${hash ? `#${hash}` : ''}`,
+    close: async () => {
+      await context.close();
+      stop.abort();
+      const code = await stopped;
+      await rm(profile, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
+      if (code !== 0 || !output.includes('stopped (engine and store closed)')) throw new Error(`The workbench did not stop cleanly (exit ${code}):\n${output}`);
+    },
+  };
 }

@@ -12,13 +12,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VirtualClock } from '@sopflow/engine';
+import type { VirtualClock } from '@sopflow/engine';
 import { translator } from '@sopflow/i18n';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommand } from '../../packages/cli/src/commands/start.js';
 import type { RunningServer } from '../../packages/cli/src/server/startServer.js';
-import { browserAvailable, CHROMIUM, ensureModelerBuilt, exampleFolder, openDiagram, openModeler, ROOT, type Modeler } from './harness.js';
+import { browserAvailable, CHROMIUM, ensureModelerBuilt, openDiagram, openModeler, ROOT, startWorkbench, type Modeler, type Workbench } from './harness.js';
 
 const available = browserAvailable();
 const en = translator('en');
@@ -147,57 +146,24 @@ describe.skipIf(!available)('the modeler in two languages', () => {
 });
 
 describe.skipIf(!available)('the workbench in two languages', () => {
-  let dir: string;
-  let profile: string;
+  let workbench: Workbench;
   let clock: VirtualClock;
   let server: RunningServer;
-  let stop: AbortController;
-  let stopped: Promise<number>;
   let context: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
-  let output = '';
+  let errors: string[];
   const RESULTS = join(ROOT, 'test-results/browser/i18n-workbench');
 
   beforeAll(async () => {
     ensureModelerBuilt();
     await rm(RESULTS, { recursive: true, force: true });
     await mkdir(RESULTS, { recursive: true });
-    dir = await exampleFolder();
-    clock = new VirtualClock('2026-11-23T09:00+08:00');
-    stop = new AbortController();
-    let ready!: () => void;
-    const listening = new Promise<void>((resolve) => (ready = resolve));
-    const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), cwd: dir, env: {} };
-    stopped = startCommand(['.', '--store', `sqlite:${join(dir, 'workbench.db')}`, '--no-open'], io, {
-      clock,
-      signal: stop.signal,
-      onListening: (s) => {
-        server = s;
-        ready();
-      },
-    });
-    await Promise.race([listening, stopped.then(() => Promise.reject(new Error(output)))]);
-    profile = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      locale: 'en-US',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => errors.push(error.message));
-    // A 403 is the server refusing a task to someone it is not for, which the page shows: the browser still logs it.
-    page.on('console', (message) => void (message.type() === 'error' && !/status of 403 \(Forbidden\)/.test(message.text()) && errors.push(message.text())));
+    workbench = await startWorkbench({ locale: 'en-US' });
+    ({ clock, server, context, page, errors } = workbench);
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    stop?.abort();
-    expect(await stopped).toBe(0);
-    if (profile) await rm(profile, { recursive: true, force: true });
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await workbench?.close();
   });
 
   it('should show the Monitor, a case and the KPI report in English and in Chinese', { timeout: 120_000 }, async () => {

@@ -12,32 +12,25 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VirtualClock } from '@sopflow/engine';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { VirtualClock } from '@sopflow/engine';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommand } from '../../packages/cli/src/commands/start.js';
 import type { RunningServer } from '../../packages/cli/src/server/startServer.js';
-import { browserAvailable, CHROMIUM, ensureModelerBuilt, exampleFolder, ROOT } from './harness.js';
+import { browserAvailable, ensureModelerBuilt, ROOT, startWorkbench, type Workbench } from './harness.js';
 
 const available = browserAvailable();
 const RESULTS = join(ROOT, 'test-results/browser/workbench');
 const DOCS = process.env.SOPFLOW_DOCS_IMAGES === '1' ? join(ROOT, 'docs/images') : undefined;
 
 describe.skipIf(!available)('the workbench in Chromium', () => {
-  let dir: string;
-  let profile: string;
+  let workbench: Workbench;
   let clock: VirtualClock;
   let server: RunningServer;
-  let stop: AbortController;
-  let stopped: Promise<number>;
-  let context: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   let shots = 0;
-  let output = '';
 
   async function shot(step: string, docsName?: string): Promise<void> {
     const path = join(RESULTS, `${String(++shots).padStart(2, '0')}-${step}.png`);
@@ -47,7 +40,7 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     }
   }
 
-  const url = (pageName: string, hash = '') => `${server.origin}/${pageName}?token=${server.token}${hash ? `#${hash}` : ''}`;
+  const url = (pageName: string, hash = '') => workbench.url(pageName, hash);
 
   async function who(user: string, groups: string): Promise<void> {
     await page.locator('#who-user').fill(user);
@@ -71,43 +64,12 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     expect(existsSync(join(ROOT, 'packages/modeler/dist/run.html')), 'the modeler build has the workbench pages').toBe(true);
     await rm(RESULTS, { recursive: true, force: true });
     await mkdir(RESULTS, { recursive: true });
-    dir = await exampleFolder();
-    clock = new VirtualClock('2026-11-23T09:00+08:00');
-    stop = new AbortController();
-    let ready!: () => void;
-    const listening = new Promise<void>((resolve) => (ready = resolve));
-    const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), cwd: dir, env: {} };
-    stopped = startCommand(['.', '--store', `sqlite:${join(dir, 'workbench.db')}`, '--no-open'], io, {
-      clock,
-      signal: stop.signal,
-      onListening: (s) => {
-        server = s;
-        ready();
-      },
-    });
-    await Promise.race([listening, stopped.then(() => Promise.reject(new Error(output)))]);
-    profile = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      // A 403 is the server refusing a task to someone it is not for, which the page shows: the browser still logs it.
-      if (message.type() === 'error' && !/status of 403 \(Forbidden\)/.test(message.text())) errors.push(message.text());
-    });
+    workbench = await startWorkbench();
+    ({ clock, server, page, errors } = workbench);
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    stop?.abort();
-    expect(await stopped).toBe(0);
-    expect(output).toContain('stopped (engine and store closed)');
-    if (profile) await rm(profile, { recursive: true, force: true });
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await workbench?.close();
   });
 
   it('should start a complaint in the Run view, show its escalation in the Monitor, work it to the end and verify its audit trail', { timeout: 120_000 }, async () => {
@@ -285,7 +247,7 @@ describe.skipIf(!available)('the workbench in Chromium', () => {
     // given: a task whose note is asked (and required) only for urgent cases, and an urgent case at it
     const form = JSON.stringify({ components: [{ type: 'textfield', key: 'note', label: 'Note for the urgent case', validate: { required: true }, conditional: { hide: '=severity != "urgent"' } }] });
     await writeFile(
-      join(dir, 'urgent-note.bpmn'),
+      join(workbench.dir, 'urgent-note.bpmn'),
       `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="D" targetNamespace="t">
   <bpmn:process id="urgent-note" name="Urgent note" isExecutable="true">
