@@ -147,5 +147,9 @@ describe('KPI report', () => {
     expect(process.reopens).toBe(0);
     expect(planned.some((p) => p.completed > p.due)).toBe(true); // the data has breaches to count
     expect(planned.some((p) => p.reminders > 1)).toBe(true);
+    // groupBy: only the groupings asked for, the same figures; an unknown one refused
+    const departmentsOnly = await engine.report({ processId: 'cross-department-approval', groupBy: ['department'] });
+    expect(departmentsOnly).toEqual({ query: { processId: 'cross-department-approval', groupBy: ['department'] }, processes: [], nodes: [], departments: report.departments });
+    await expect(engine.report({ groupBy: ['team' as never] })).rejects.toMatchObject({ code: 'input.invalid' });
   }, 600_000);
 });

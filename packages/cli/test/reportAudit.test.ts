@@ -118,6 +118,23 @@ describe('sopflow report', () => {
     expect(report.departments).toEqual([expect.objectContaining({ department: 'finance', executions: 2, overdue: 2 })]);
   });
 
+  it('should give only the groupings --group-by names, and refuse one it does not know', async () => {
+    // given
+    const out = io(dir);
+    const wrong = io(dir);
+    // when
+    const code = await main(['report', '--store', file, '--format', 'json', '--group-by', 'node, department'], out);
+    // then: the steps and departments as without it, no process rows
+    expect(code).toBe(0);
+    const report = JSON.parse(out.out) as Report;
+    expect(report.query).toEqual({ groupBy: ['node', 'department'] });
+    expect(report.processes).toEqual([]);
+    expect(report.nodes.map((n) => n.node)).toContain('review');
+    expect(report.departments.map((d) => d.department)).toEqual(['finance']);
+    expect(await main(['report', '--store', file, '--group-by', 'team'], wrong)).toBe(2);
+    expect(wrong.err).toBe("sopflow report: --group-by 'team': expected process, node and/or department, comma-separated.\n");
+  });
+
   it('should print CSV with a byte order mark, one row per process, step and department', async () => {
     // given
     const out = io(dir);

@@ -36,7 +36,7 @@ export { defaultHash, setDefaultHash } from './audit/defaultHash.js';
 export { CSV_COLUMNS, csvHeader, csvLine, jsonLine, UTF8_BOM, xesHead, xesTail, xesTrace } from './audit/export.js';
 
 // reports
-export { byDepartment, byNode, computeReport, cycleStats, percentile, type CycleStats, type DepartmentKpi, type InstanceSummary, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportQuery } from './report/report.js';
+export { byDepartment, byNode, computeReport, cycleStats, percentile, type CycleStats, type DepartmentKpi, type InstanceSummary, type Kpi, type NodeKpi, type ProcessKpi, type Report, type ReportGrouping, type ReportQuery } from './report/report.js';
 
 export { formatReportTable, humanDuration, reportToCsv, reportToHtml, type ReportFormatOptions, type ReportTextId, type ReportWording } from './report/formatReport.js';
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatReportTable, parseDateTime, reportToCsv, reportToHtml, type ReportQuery } from '@sopflow/engine';
+import { formatReportTable, parseDateTime, reportToCsv, reportToHtml, type ReportGrouping, type ReportQuery } from '@sopflow/engine';
 import type { Language } from '@sopflow/i18n';
 import { reportWording } from '../format/reportTable.js';
 import { cliTranslator } from '../i18n.js';
@@ -11,11 +11,14 @@ import { openStore } from '../openStore.js';
 export const REPORT_HELP = `sopflow report — KPI report from the audit data
 
 Usage: sopflow report [--store URL] [--process ID] [--from DATE] [--to DATE]
-                      [--tz ZONE] [--format table|json|csv|html] [--out FILE]
+                      [--group-by LIST] [--tz ZONE] [--format table|json|csv|html]
+                      [--out FILE]
 
   --store    sqlite:<file> (default ./sopflow.db) or postgres://…[?schema=NAME]
   --process  one process id (default: all)
   --from/--to  period [from, to): 2026-11-01 or 2026-11-01T09:00+08:00
+  --group-by which groupings: process, node, department, comma-separated
+             (default: all three)
   --tz       zone for dates without an offset (default UTC)
   --format   table (default), json, csv (UTF-8 with BOM), html (a page with charts)
   --out      write to a file instead of standard output (html: default report.html)
@@ -24,6 +27,14 @@ Usage: sopflow report [--store URL] [--process ID] [--from DATE] [--to DATE]
              are data and stay as they are
 `;
 
+/** `--group-by process,node`: the groupings, each known. */
+function groupings(text: string): ReportGrouping[] {
+  const names = text.split(',').map((g) => g.trim()).filter(Boolean);
+  const wrong = names.filter((g) => g !== 'process' && g !== 'node' && g !== 'department');
+  if (!names.length || wrong.length) throw new CliError(`--group-by '${text}': expected process, node and/or department, comma-separated.`);
+  return names as ReportGrouping[];
+}
+
 /** `sopflow report`: per process, node and department — cycle times, SLA compliance, reminders, escalations, re-opens, overdue steps. */
 export async function reportCommand(args: string[], io: Io, lang: Language = 'en'): Promise<number> {
   const { values } = parseArgs({
@@ -31,6 +42,7 @@ export async function reportCommand(args: string[], io: Io, lang: Language = 'en
     options: {
       store: { type: 'string' },
       process: { type: 'string' },
+      'group-by': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       tz: { type: 'string' },
@@ -57,6 +69,7 @@ export async function reportCommand(args: string[], io: Io, lang: Language = 'en
   };
   const query: ReportQuery = {
     ...(values.process ? { processId: values.process } : {}),
+    ...(values['group-by'] !== undefined ? { groupBy: groupings(values['group-by']) } : {}),
     ...(values.from ? { from: instant(values.from, '--from') } : {}),
     ...(values.to ? { to: instant(values.to, '--to') } : {}),
   };

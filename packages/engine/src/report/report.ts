@@ -14,6 +14,25 @@ export interface ReportQuery {
   /** The period, epoch ms: `[from, to)`. Open-ended when absent. */
   from?: number;
   to?: number;
+  /**
+   * The groupings wanted (`process`, `node`, `department`); the others come
+   * back empty. Default: all three.
+   */
+  groupBy?: ReportGrouping[];
+}
+
+/** A grouping of the report: per process, per node (step), per department. */
+export type ReportGrouping = 'process' | 'node' | 'department';
+
+/** The report with only the groupings `groupBy` names (all when absent). Pure. */
+export function onlyGroupings(report: Report, groupBy: readonly ReportGrouping[] | undefined): Report {
+  if (!groupBy) return report;
+  return {
+    ...report,
+    processes: groupBy.includes('process') ? report.processes : [],
+    nodes: groupBy.includes('node') ? report.nodes : [],
+    departments: groupBy.includes('department') ? report.departments : [],
+  };
 }
 
 /** Count and distribution of durations (ms). Percentiles interpolate linearly (PostgreSQL's percentile_cont). */

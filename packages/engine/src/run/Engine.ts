@@ -13,7 +13,7 @@ import type { InstanceMachine } from '../machine/createInstanceMachine.js';
 import type { StepLimits } from '../machine/TokenGame.js';
 import type { FeelLimits } from '../feel/index.js';
 import { parse, type ParseOptions } from '../parse/index.js';
-import type { Report, ReportQuery } from '../report/report.js';
+import { onlyGroupings, type Report, type ReportQuery } from '../report/report.js';
 import { emptyCommit, type ActivityQuery, type Commit, type AuditEvent, type AuditQuery, type InstanceQuery, type JobLease, type Page, type Store, type TaskQuery, type TaskRow, type TimerRow } from '../store/Store.js';
 import { MemoryStore } from '../store/MemoryStore.js';
 import { BusinessCalendar, durationToMillis, parseDuration, type CalendarSpec } from '../time/index.js';
@@ -746,10 +746,14 @@ export class Engine {
    */
   async report(query: ReportQuery = {}, options: { by?: By } = {}): Promise<Report> {
     await this.allow('report.read', options.by, query.processId !== undefined ? { processId: query.processId } : {});
+    const wrong = (query.groupBy ?? []).filter((g) => !['process', 'node', 'department'].includes(g));
+    if (query.groupBy !== undefined && (!Array.isArray(query.groupBy) || wrong.length)) {
+      throw new SopflowError('input.invalid', `report(): groupBy takes 'process', 'node' and 'department'; got ${JSON.stringify(query.groupBy)}.`, { option: 'groupBy' });
+    }
     const now = this.now();
-    if (query.to !== undefined && query.to <= now) return this.store.report(query);
+    if (query.to !== undefined && query.to <= now) return onlyGroupings(await this.store.report(query), query.groupBy);
     // [from, now]: nothing has happened after now, so only the open activities' judgement changes.
-    return { ...(await this.store.report({ ...query, to: now + 1 })), query };
+    return onlyGroupings({ ...(await this.store.report({ ...query, to: now + 1 })), query }, query.groupBy);
   }
 
   /** Activity executions (history rows); authorized as `audit.read`. */
