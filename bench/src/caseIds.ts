@@ -17,6 +17,8 @@ export const CASE_IDS = [
   'sqlite-waiting',
   'sqlite-timers',
   'postgres',
+  'postgres-waiting',
+  'postgres-timers',
   'validate',
   'soundness',
 ] as const;
@@ -28,6 +30,8 @@ export const CASE_PACKAGES: Partial<Record<CaseId, string[]>> = {
   'sqlite-waiting': ['store-sqlite'],
   'sqlite-timers': ['store-sqlite'],
   postgres: ['store-postgres'],
+  'postgres-waiting': ['store-postgres'],
+  'postgres-timers': ['store-postgres'],
   validate: ['lint', 'cli'],
   soundness: ['lint'],
 };

@@ -2,10 +2,12 @@
  * Entry of the bench's worker processes (forked by `storeCases.ts` with the
  * parent's Node flags): `pg-worker <schema> <name> <cases>` is one
  * PostgreSQL worker (reports `ready`, waits for `go`, reports `measured`,
- * waits for `close`). Ends with `{ type: 'done', result }` or
+ * waits for `close`); `pg-timers <schema> <name>` is one worker firing
+ * due timers (reports `ready`, waits for `{ type: 'fire', at }`, reports
+ * `measured`, waits for `close`). Ends with `{ type: 'done', result }` or
  * `{ type: 'failed', error }` over IPC.
  */
-import { pgWorker } from './storeCases.js';
+import { pgTimerWorker, pgWorker } from './storeCases.js';
 
 type Reply = { type: 'ready' } | { type: 'measured'; result: unknown } | { type: 'done'; result: unknown } | { type: 'failed'; error: string };
 
@@ -30,6 +32,23 @@ async function main(): Promise<void> {
         async () => {
           await send({ type: 'ready' });
           await go;
+        },
+        async (measured) => {
+          await send({ type: 'measured', result: measured });
+          await close;
+        },
+      );
+      result = null;
+    } else if (job === 'pg-timers') {
+      // The coordinator sends { type: 'fire', at } (move the clock there), then 'close'.
+      const fire = new Promise<number>((resolve) => process.on('message', (m: { type?: string; at?: number }) => (m?.type === 'fire' ? resolve(m.at!) : undefined)));
+      const close = new Promise<void>((resolve) => process.on('message', (m) => (m === 'close' ? resolve() : undefined)));
+      await pgTimerWorker(
+        args[0],
+        args[1],
+        async () => {
+          await send({ type: 'ready' });
+          return fire;
         },
         async (measured) => {
           await send({ type: 'measured', result: measured });

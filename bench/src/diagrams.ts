@@ -18,6 +18,8 @@ export const SEQUENCE_PROCESS = 'sequence';
 export const REVIEW_PROCESS = 'review';
 /** Process id of {@link timerDiagram}. */
 export const TIMER_PROCESS = 'timer';
+/** Process id of {@link timerChainDiagram}. */
+export const TIMER_CHAIN_PROCESS = 'timerChain';
 /** Process id of {@link parallelDiagram}. */
 export const PARALLEL_PROCESS = 'parallel';
 /** Process id of {@link multiInstanceDiagram}. */
@@ -112,6 +114,26 @@ export function timerDiagram(duration = 'PT1H'): string {
 ` +
     FOOTER
   );
+}
+
+/**
+ * start → `timers` intermediate timer events in a row, each `duration` after
+ * the previous one fired → end. Firing timer k arms timer k + 1 in the same
+ * commit, so each round of firings leaves the same work for the next round.
+ */
+export function timerChainDiagram(timers: number, duration = 'PT1H'): string {
+  if (!Number.isInteger(timers) || timers < 1) throw new RangeError(`timerChainDiagram: timers must be a positive integer, got ${timers}.`);
+  const parts: string[] = [HEADER, `  <bpmn:process id="${TIMER_CHAIN_PROCESS}" isExecutable="true">\n`, '    <bpmn:startEvent id="start"/>\n'];
+  let previous = 'start';
+  for (let i = 1; i <= timers; i++) {
+    parts.push(`    <bpmn:sequenceFlow id="toWait${i}" sourceRef="${previous}" targetRef="wait${i}"/>\n`);
+    parts.push(
+      `    <bpmn:intermediateCatchEvent id="wait${i}">\n      <bpmn:timerEventDefinition>\n        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${duration}</bpmn:timeDuration>\n      </bpmn:timerEventDefinition>\n    </bpmn:intermediateCatchEvent>\n`,
+    );
+    previous = `wait${i}`;
+  }
+  parts.push(`    <bpmn:sequenceFlow id="toEnd" sourceRef="${previous}" targetRef="end"/>\n`, '    <bpmn:endEvent id="end"/>\n', '  </bpmn:process>\n', FOOTER);
+  return parts.join('');
 }
 
 /**

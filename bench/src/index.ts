@@ -23,10 +23,11 @@ const USAGE = `usage: npm run bench [-- --quick] [-- --only=<case,…>]
 
   --quick        CI smoke run: small sizes, 0.6 s per throughput window; fails unless every case produced numbers
   --only=<ids>   run some cases: sequence, review, parallel, multi-instance, compile, heap, long-sequence,
-                 nesting, timers, sqlite-steps, sqlite-waiting, sqlite-timers, postgres, validate, soundness
+                 nesting, timers, sqlite-steps, sqlite-waiting, sqlite-timers, postgres, postgres-waiting,
+                 postgres-timers, validate, soundness
   --help         this text
 
-  SOPFLOW_PG_URL  PostgreSQL for the postgres case (default postgres://postgres@127.0.0.1:5432/test);
+  SOPFLOW_PG_URL  PostgreSQL for the postgres* cases (default postgres://postgres@127.0.0.1:5432/test);
                   unreachable: the case is skipped, or fails the run when CI=true`;
 
 interface Flags {

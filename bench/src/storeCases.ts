@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, MemoryStore, VirtualClock, WallClock, type Engine, type Store } from '@sopflow/engine';
 import { openSqliteStore } from '@sopflow/store-sqlite';
 import pg from 'pg';
-import { USER_TASKS_PROCESS, userTasksDiagram } from './diagrams.js';
+import { TIMER_CHAIN_PROCESS, USER_TASKS_PROCESS, timerChainDiagram, userTasksDiagram } from './diagrams.js';
 import { collectGarbage, type Throughput } from './measure.js';
 
 /** Steps of one store-benchmark case: start, then 5 task completions (the 5th ends the instance). */
@@ -22,6 +22,7 @@ export const STEPS_PER_CASE = 6;
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const WAITING_CHILD = fileURLToPath(new URL('./sqliteWaitingChild.mjs', import.meta.url));
+const PG_WAITING_CHILD = fileURLToPath(new URL('./pgWaitingChild.mjs', import.meta.url));
 
 /** A temporary directory for one store file; `remove()` deletes it. */
 function tempDir(): { dir: string; remove(): void } {
@@ -442,6 +443,246 @@ export async function pgRun(workers: number, cases: number): Promise<PgRun> {
   } finally {
     await setup.close();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
+// ------------------------------------------------ PostgreSQL: waiting cases, due timers
+
+const HOUR = 3_600_000;
+
+/** A fresh schema name for one run (dropped at its end: other schemas on the server are never touched). */
+function benchSchema(): string {
+  return `sopflow_bench_${randomBytes(4).toString('hex')}`;
+}
+
+/** Drops a schema this bench created. */
+async function dropSchema(client: pg.Client, schema: string): Promise<void> {
+  if (!/^sopflow_bench_[0-9a-f]{8}$/.test(schema)) throw new Error(`not a bench schema: ${schema}`);
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+/** Bytes on disk of a schema's tables: heap (with TOAST) and indexes. */
+export async function schemaBytes(client: pg.Client, schema: string): Promise<{ databaseBytes: number; indexBytes: number; tables: Record<string, number> }> {
+  const { rows } = await client.query<{ relname: string; total: string; indexes: string }>(
+    `SELECT c.relname, pg_total_relation_size(c.oid) AS total, pg_indexes_size(c.oid) AS indexes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`,
+    [schema],
+  );
+  const tables: Record<string, number> = {};
+  let databaseBytes = 0;
+  let indexBytes = 0;
+  for (const r of rows) {
+    tables[r.relname] = Number(r.total);
+    databaseBytes += Number(r.total);
+    indexBytes += Number(r.indexes);
+  }
+  return { databaseBytes, indexBytes, tables };
+}
+
+/** What the PostgreSQL waiting-cases case reports. */
+export interface PgWaiting {
+  count: number;
+  startSeconds: number;
+  /** Starts in flight at once while filling the schema. */
+  concurrency: number;
+  /** The schema's tables with their indexes and TOAST (pg_total_relation_size), after the starts. */
+  databaseBytes: number;
+  indexBytes: number;
+  tables: Record<string, number>;
+  groupPageMs: { median: number; p95: number; max: number };
+  threeGroupsPageMs: { median: number };
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  heapUsedAfterBytes: number;
+}
+
+/**
+ * `count` cases of the 5-user-task SOP on a fresh schema, each waiting at
+ * its first user task (group g<i % 100>), started by a worker in a fresh
+ * plain-Node process (`pgWaitingChild.mjs`); then one group's first page
+ * of 50 tasks and the worker's RSS after GC, and the schema's size on disk.
+ * The schema is dropped at the end.
+ */
+export async function pgWaiting(count: number): Promise<PgWaiting> {
+  const schema = benchSchema();
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  const child = fork(PG_WAITING_CHILD, [String(count), userTasksDiagram(5), PG_URL, schema], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const result = await replyOf<Omit<PgWaiting, 'databaseBytes' | 'indexBytes' | 'tables'>>(child, 'postgres-waiting');
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".tasks`);
+    if (rows[0].n !== count) throw new Error(`PostgreSQL waiting: ${rows[0].n} task rows for ${count} cases.`);
+    return { ...result, ...(await schemaBytes(client, schema)) };
+  } finally {
+    if (child.exitCode === null) child.kill();
+    await dropSchema(client, schema);
+    await client.end();
+  }
+}
+
+/** One round of firing: `workers` processes fire the due timers of every case together. */
+export interface PgTimerRound {
+  workers: number;
+  /** Which timer of the chain (1-based): wait<k>. */
+  timer: number;
+  seconds: number;
+  firedPerSecond: number;
+  /** Timers each worker leased (and fired): their sum is the count. */
+  firedByWorker: number[];
+  loadAtStart: number;
+}
+
+export interface PgTimers {
+  count: number;
+  startSeconds: number;
+  rounds: PgTimerRound[];
+}
+
+/** What a timer worker reports after one round. */
+export interface PgTimerWorkerResult {
+  startedAt: number;
+  endedAt: number;
+  acquired: number;
+  errors: string[];
+}
+
+/**
+ * In a worker process: an engine with its scheduler on a VirtualClock at
+ * T0 (its own pool of 4 connections) on the schema; `ready` waits for the
+ * instant to move its clock to; the clock is moved there — the engine's
+ * scheduler wakes, leases due timers 256 at a time and fires them, commit
+ * by commit, until none is left for it — and `finished` gets how many
+ * timers it leased; then the connections close.
+ */
+export async function pgTimerWorker(schema: string, name: string, ready: () => Promise<number>, finished: (result: PgTimerWorkerResult) => Promise<void>): Promise<void> {
+  const { createPostgresStore } = await import('@sopflow/store-postgres');
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4, idleTimeoutMillis: 0, application_name: benchApplication(schema) });
+  pool.on('error', () => {});
+  const store = await createPostgresStore({ pool, schema });
+  let acquired = 0;
+  const acquire = store.acquireTimers.bind(store);
+  store.acquireTimers = async (options) => {
+    const rows = await acquire(options);
+    acquired += rows.length;
+    return rows;
+  };
+  const clock = new VirtualClock(T0);
+  const engine = createEngine({ store, clock, workerId: name });
+  const errors: string[] = [];
+  engine.on('engine.error', (e) => errors.push(String((e.data as { message?: string }).message)));
+  try {
+    // The scheduler's first round: its wake-up armed at the next due timer.
+    await clock.flush();
+    const at = await ready();
+    const startedAt = Date.now();
+    await clock.advanceTo(at);
+    const endedAt = Date.now();
+    await finished({ startedAt, endedAt, acquired, errors });
+  } finally {
+    await engine.close();
+    await store.close();
+    await pool.end();
+  }
+}
+
+/** Starts `count` instances with `concurrency` starts in flight on one engine. */
+async function startMany(engine: Engine, processId: string, count: number, concurrency: number): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < count) {
+        i++;
+        await engine.start(processId);
+      }
+    }),
+  );
+}
+
+/**
+ * `count` instances of a chain of timers (each PT1H after the previous) on
+ * a fresh schema, all waiting on their first; then one round per entry of
+ * `workerCounts`: that many fresh worker processes move their clocks one
+ * hour on together and their schedulers fire the round's timer of every
+ * instance. After each round the database is checked: every instance's
+ * timer fired exactly once (one `timer.fired` audit event each), every
+ * instance waits on its next timer, and the workers leased `count` timers
+ * in all. The schema is dropped at the end.
+ */
+export async function pgTimers(count: number, workerCounts: number[]): Promise<PgTimers> {
+  const { createPostgresStore } = await import('@sopflow/store-postgres');
+  const schema = benchSchema();
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    // Filling the schema is not what is measured: its sessions skip waiting for the WAL flush of each commit (synchronous_commit=off, this pool only).
+    const setupPool = new pg.Pool({ connectionString: PG_URL, max: 8, options: '-c synchronous_commit=off' });
+    setupPool.on('error', () => {});
+    const setup = await createPostgresStore({ pool: setupPool, schema });
+    let startSeconds: number;
+    try {
+      const engine = createEngine({ store: setup, clock: new VirtualClock(T0), scheduler: false });
+      const deployed = await engine.deploy(timerChainDiagram(workerCounts.length + 1));
+      if (deployed.warnings.length) throw new Error(`deploy warnings: ${deployed.warnings.map((w) => w.message).join('; ')}`);
+      const t = performance.now();
+      await startMany(engine, TIMER_CHAIN_PROCESS, count, 16);
+      startSeconds = (performance.now() - t) / 1000;
+      await engine.close();
+      const due = await setup.nextTimerDue();
+      if (due !== T0 + HOUR) throw new Error(`PostgreSQL timers: next timer due at ${due}, expected ${T0 + HOUR}.`);
+    } finally {
+      await setup.close();
+      await setupPool.end();
+    }
+    const q = `"${schema}"`;
+    const rounds: PgTimerRound[] = [];
+    for (const [index, workers] of workerCounts.entries()) {
+      const k = index + 1;
+      const at = T0 + k * HOUR;
+      const children = Array.from({ length: workers }, (_, i) => {
+        const child = inChild<null>('pg-timers', [schema, `worker-${i + 1}`]);
+        const on = (type: string) =>
+          new Promise<{ type: string; result?: PgTimerWorkerResult }>((resolve, reject) => {
+            child.child.on('message', (m: { type: string; result?: PgTimerWorkerResult }) => (m.type === type ? resolve(m) : undefined));
+            child.result.catch(reject);
+          });
+        return { ...child, ready: on('ready'), measured: on('measured') };
+      });
+      try {
+        await Promise.all(children.map((c) => c.ready));
+        const loadAtStart = os.loadavg()[0];
+        for (const c of children) c.child.send({ type: 'fire', at });
+        const results = (await Promise.all(children.map((c) => c.measured))).map((m) => m.result!);
+        for (const c of children) c.child.send('close');
+        await Promise.all(children.map((c) => c.result));
+        const errors = results.flatMap((r) => r.errors);
+        if (errors.length) throw new Error(`PostgreSQL timers, round ${k}: engine errors: ${errors.slice(0, 3).join('; ')}`);
+        const firedByWorker = results.map((r) => r.acquired);
+        const leased = firedByWorker.reduce((a, b) => a + b, 0);
+        // Every instance's timer k fired exactly once, and each now waits on timer k + 1 (an hour later).
+        const { rows: fired } = await client.query<{ events: number; instances: number }>(
+          `SELECT count(*)::int AS events, count(DISTINCT instance_id)::int AS instances FROM ${q}.audit WHERE type = 'timer.fired' AND node = $1`,
+          [`wait${k}`],
+        );
+        const { rows: left } = await client.query<{ n: number; early: number; late: number }>(
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE due < $1)::int AS early, count(*) FILTER (WHERE due > $1)::int AS late FROM ${q}.timers`,
+          [at + HOUR],
+        );
+        if (fired[0].events !== count || fired[0].instances !== count || leased !== count || left[0].n !== count || left[0].early !== 0 || left[0].late !== 0) {
+          throw new Error(
+            `PostgreSQL timers, round ${k} with ${workers} worker(s): ${fired[0].events} timer.fired events on ${fired[0].instances} instances, ${leased} timers leased, ${left[0].n} timers left (${left[0].early} early, ${left[0].late} late) — expected ${count} of each, none early or late.`,
+          );
+        }
+        const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
+        rounds.push({ workers, timer: k, seconds, firedPerSecond: count / seconds, firedByWorker, loadAtStart });
+      } finally {
+        for (const c of children) if (c.child.exitCode === null) c.child.kill();
+      }
+    }
+    return { count, startSeconds, rounds };
+  } finally {
+    await dropSchema(client, schema);
     await client.end();
   }
 }

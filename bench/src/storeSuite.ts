@@ -245,3 +245,99 @@ export async function postgresCase(sizes: Sizes, log: Log): Promise<CaseResult> 
     errors: errorsOf(...failures),
   };
 }
+
+/** The result of a PostgreSQL case when the server cannot be reached: skipped, with the reason (a failure only with CI=true). */
+function pgSkipped(id: string, title: string, label: string, reason: string, log: Log): CaseResult {
+  log(`  PostgreSQL unreachable, skipped: ${reason}`);
+  return {
+    id,
+    title,
+    data: {},
+    numbers: {},
+    targets: [],
+    notes: [],
+    errors: [],
+    skipped: `PostgreSQL unreachable (${reason}); set SOPFLOW_PG_URL`,
+    row: { case: label, sopflow: `skipped: server unreachable\n(${reason.slice(0, 80)})`, bpmnEngine: NO_STORE, xstate: '—', vsBpmnEngine: '—', vsXstate: '—' },
+  };
+}
+
+export async function postgresWaitingCase(sizes: Sizes, log: Log): Promise<CaseResult> {
+  const n = sizes.pgWaiting;
+  const title = `PostgreSQL: ${formatCount(n)} waiting cases`;
+  log(`${formatCount(n)} cases waiting on PostgreSQL, in a worker process of their own`);
+  const server = await stores.postgresServer();
+  if (!server.ok) return pgSkipped('postgres-waiting', title, `PostgreSQL: ${formatCount(n)} cases\nwaiting at a user task`, server.reason, log);
+  const o = await attempt(`PostgreSQL × ${formatCount(n)}`, () => stores.pgWaiting(n), log);
+  const v = value(o);
+  return {
+    id: 'postgres-waiting',
+    title,
+    row: {
+      case: `PostgreSQL: ${formatCount(n)} cases\nwaiting at a user task`,
+      sopflow: v
+        ? `database ${formatBytes(v.databaseBytes)} (indexes ${formatBytes(v.indexBytes)});\none group's first 50 tasks: ${formatMs(v.groupPageMs.median)}\n(p95 ${formatMs(v.groupPageMs.p95)}; 3 groups: ${formatMs(v.threeGroupsPageMs.median)});\nworker RSS ${formatBytes(v.rssAfterBytes)} (${formatBytes(v.rssBeforeBytes)} before)`
+        : failed(o),
+      bpmnEngine: NO_STORE,
+      xstate: '—',
+      vsBpmnEngine: '—',
+      vsXstate: '—',
+    },
+    data: { server: server.server, postgres: v },
+    numbers: { databaseBytes: v?.databaseBytes, groupPageMedianMs: v?.groupPageMs.median, rssAfterBytes: v?.rssAfterBytes },
+    targets: [
+      {
+        case: title,
+        goal: `PostgreSQL: one group's first 50 tasks in ≤ ${TASK_PAGE_GOAL_MS} ms with ${formatCount(n)} cases waiting`,
+        actual: v ? `median ${formatMs(v.groupPageMs.median)}, p95 ${formatMs(v.groupPageMs.p95)}, max ${formatMs(v.groupPageMs.max)}` : 'not measured',
+        met: !!v && v.groupPageMs.median <= TASK_PAGE_GOAL_MS,
+      },
+      {
+        case: title,
+        goal: `PostgreSQL: worker RSS ≤ ${formatBytes(RSS_GOAL_BYTES)} with ${formatCount(n)} cases waiting (loaded on demand, not held)`,
+        actual: v ? `${formatBytes(v.rssAfterBytes)} after GC (${formatBytes(v.rssBeforeBytes)} before the first case; V8 heap ${formatBytes(v.heapUsedAfterBytes)})` : 'not measured',
+        met: !!v && v.rssAfterBytes <= RSS_GOAL_BYTES,
+      },
+    ],
+    notes: [
+      `PostgreSQL waiting: ${server.server}; a fresh schema, dropped afterwards. A fresh plain-Node process (node --expose-gc, the built packages, no TypeScript loader) is a worker — one engine, scheduler on (LISTEN connection), a pool of 8 — that starts ${formatCount(n)} cases of the 5-user-task SOP, candidate group g<i mod 100> each, ${v ? `${v.concurrency} starts in flight (${formatCount(n / v.startSeconds)} starts/s, ${v.startSeconds.toFixed(1)} s)` : 'several starts in flight'}; checked: ${formatCount(n)} open tasks and running instances. The page is engine.tasks({ candidateGroups: ['g7'], limit: 50 }), 200 calls, each a round trip to the server on this machine; RSS is the worker process after a full GC. Database size: pg_total_relation_size of the schema's tables (heap, TOAST, indexes), before any VACUUM.`,
+    ],
+    errors: errorsOf(o),
+  };
+}
+
+export async function postgresTimersCase(sizes: Sizes, log: Log): Promise<CaseResult> {
+  const n = sizes.pgTimers;
+  const counts = sizes.pgWorkers;
+  const title = `PostgreSQL: ${formatCount(n)} timers due at once, ${counts.join(', ')} workers`;
+  log(`${formatCount(n)} timers due at once on PostgreSQL, fired by ${counts.join(', then ')} worker processes`);
+  const server = await stores.postgresServer();
+  const label = `PostgreSQL: ${formatCount(n)} timers\ndue at once (timers fired/s)`;
+  if (!server.ok) return pgSkipped('postgres-timers', title, label, server.reason, log);
+  const o = await attempt(`PostgreSQL, ${formatCount(n)} instances on a chain of PT1H timers`, () => stores.pgTimers(n, counts), log);
+  const v = value(o);
+  const one = v?.rounds.find((r) => r.workers === counts[0]);
+  return {
+    id: 'postgres-timers',
+    title,
+    row: {
+      case: `${label}\n(worker processes, one schema)`,
+      sopflow: v
+        ? `${v.rounds
+            .map((r) => `${r.workers}: ${formatCount(n)} fired in ${formatMs(r.seconds * 1000)} (${formatRate(r.firedPerSecond)}${one ? `, ${formatRatio(r.firedPerSecond / one.firedPerSecond)}` : ''})${r.workers > 1 ? `;\n   per worker ${r.firedByWorker.map(formatCount).join(' / ')}` : ''}`)
+            .join('\n')}\nstarting the instances: ${v.startSeconds.toFixed(1)} s`
+        : failed(o),
+      bpmnEngine: NO_STORE,
+      xstate: '—',
+      vsBpmnEngine: '—',
+      vsXstate: '—',
+    },
+    data: { server: server.server, postgres: v },
+    numbers: Object.fromEntries(counts.map((w) => [`firedPerSecondWith${w}`, v?.rounds.find((r) => r.workers === w)?.firedPerSecond])),
+    targets: [],
+    notes: [
+      `PostgreSQL timers: ${server.server}; a fresh schema, dropped afterwards. ${formatCount(n)} instances of start → ${counts.length + 1} PT1H timers in a row → end are started (16 in flight, scheduler off, synchronous_commit=off for these sessions only: filling the schema is not measured); then one round per worker count: that many fresh worker processes (engine with its scheduler, VirtualClock, a pool of 4 each) move their clocks one hour on together; each engine's scheduler leases due timers 256 at a time (FOR UPDATE SKIP LOCKED), fires them as one unit of work and commits it, until none is left for it. Firing timer k arms timer k + 1 in the same commit, so every round does the same work. Time: from the go to the last worker done. Checked after each round: one timer.fired audit event per instance for that timer, the workers leased ${formatCount(n)} timers in all (none twice), every instance waiting on its next timer.`,
+    ],
+    errors: errorsOf(o),
+  };
+}

@@ -39,6 +39,10 @@ export interface Sizes {
   pgWorkers: number[];
   pgCases: number;
   pgRounds: number;
+  /** PostgreSQL: cases waiting at a user task. */
+  pgWaiting: number;
+  /** PostgreSQL: instances whose timers fire in each round (one round per entry of pgWorkers). */
+  pgTimers: number;
   validateFiles: number;
   soundnessWarmCalls: number;
 }
@@ -66,6 +70,8 @@ export const FULL: Sizes = {
   pgWorkers: [1, 2, 4],
   pgCases: 300,
   pgRounds: 3,
+  pgWaiting: 100_000,
+  pgTimers: 100_000,
   validateFiles: 200,
   soundnessWarmCalls: 10,
 };
@@ -94,6 +100,8 @@ export const QUICK: Sizes = {
   pgWorkers: [1, 2],
   pgCases: 10,
   pgRounds: 1,
+  pgWaiting: 2_000,
+  pgTimers: 2_000,
   validateFiles: 30,
   soundnessWarmCalls: 2,
 };
@@ -115,6 +123,8 @@ export async function runSuite(sizes: Sizes, only: readonly CaseId[], log: Log):
     'sqlite-waiting': () => store.sqliteWaitingCase(sizes, log),
     'sqlite-timers': () => store.sqliteTimersCase(sizes, log),
     postgres: () => store.postgresCase(sizes, log),
+    'postgres-waiting': () => store.postgresWaitingCase(sizes, log),
+    'postgres-timers': () => store.postgresTimersCase(sizes, log),
     validate: () => tool.validateCase(sizes, log),
     soundness: () => tool.soundnessCase(sizes, log),
   };
