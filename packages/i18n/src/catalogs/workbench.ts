@@ -254,4 +254,11 @@ export const workbench = {
   'report.col.escalations': ['escalations', '升级'],
   'report.col.reopens': ['re-opens', '重开'],
   'report.col.overdue': ['overdue', '逾期'],
+  'form.other': ['Other variables (optional)', '其他变量（可选）'],
+  'form.variables': ['Variables', '变量'],
+  'form.other.hint': ['name = value, one per line (or a JSON object)', '名称 = 值，每行一个（或一个 JSON 对象）'],
+  'form.not-filled': [
+    'The form is not filled in: {n, plural, one {# field} other {# fields}} to correct (marked in red).',
+    '表单未填写完整：有 {n} 个字段需要更正（已标红）。',
+  ],
 } as const satisfies Record<string, Pair>;

@@ -12,18 +12,25 @@ import { h } from '../app/dom.js';
 import { parseVariables } from '../features/simulation/variables.js';
 import { contextOfForm, errorsOfProblems, renderable, variablesOfForm } from './formData.js';
 import type { FormView } from './types.js';
+import { t } from '../i18n/language.js';
 
 type Form = import('@bpmn-io/form-js-viewer').Form;
 
 /** form-js and its styles, loaded with the first form (the module needs a browser). */
 const formJs = () => Promise.all([import('@bpmn-io/form-js-viewer'), import('@bpmn-io/form-js-viewer/dist/assets/form-js.css')]).then(([module]) => module);
 
-/** Texts of the form, in one place. */
+/** Texts of the form, in one place, in the page's language. */
 const TEXT = {
-  other: 'Other variables (optional)',
-  variables: 'Variables',
-  otherHint: 'name = value, one per line (or a JSON object)',
-  notFilled: (n: number) => `The form is not filled in: ${n} field${n === 1 ? '' : 's'} to correct (marked in red).`,
+  get other() {
+    return t('form.other');
+  },
+  get variables() {
+    return t('form.variables');
+  },
+  get otherHint() {
+    return t('form.other.hint');
+  },
+  notFilled: (n: number) => t('form.not-filled', { n }),
 };
 
 /** A problem with what was typed, naming the field. */

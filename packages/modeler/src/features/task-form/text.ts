@@ -1,18 +1,40 @@
-/** The texts of the task form entry and the form editor, in one place. */
+import { t } from '../../i18n/language.js';
+
+/** The texts of the task form entry and the form editor, in one place, in the page's language. */
 export const TEXT = {
-  label: 'Form',
-  none: 'No form: any variables are taken as they come.',
-  fields: (n: number) => `${n} field${n === 1 ? '' : 's'} declared with <sop:field> (the form shown is generated from them).`,
-  form: (n: number) => `A form-js form (<sop:form>) with ${n} field${n === 1 ? '' : 's'}.`,
-  zeebe: 'A Camunda 8 form (zeebe:formDefinition): edit it in Camunda Modeler; the engine checks it.',
-  notJson: (error: string) => `The <sop:form> is not JSON (${error}): fix it in the XML first.`,
-  edit: 'Edit form',
-  create: 'Create form',
-  remove: 'Remove form',
-  editorTitle: (task: string) => `Form of “${task}”`,
-  editorHint: 'Drag fields from the left, set their key (the variable), label and validation on the right. Saving writes the form into the task as <sop:form>; the engine checks every submission against it.',
-  save: 'Save form',
-  cancel: 'Cancel',
-  loading: 'Opening the form editor…',
-  failed: (error: string) => `The form editor could not open: ${error}`,
+  get label() {
+    return t('form.label');
+  },
+  get none() {
+    return t('form.none');
+  },
+  fields: (n: number) => t('form.fields', { n }),
+  form: (n: number) => t('form.form', { n }),
+  get zeebe() {
+    return t('form.zeebe');
+  },
+  notJson: (error: string) => t('form.not-json', { error }),
+  get edit() {
+    return t('form.edit');
+  },
+  get create() {
+    return t('form.create');
+  },
+  get remove() {
+    return t('form.remove');
+  },
+  editorTitle: (task: string) => t('form.editor.title', { task }),
+  get editorHint() {
+    return t('form.editor.hint');
+  },
+  get save() {
+    return t('form.save');
+  },
+  get cancel() {
+    return t('form.cancel');
+  },
+  get loading() {
+    return t('form.loading');
+  },
+  failed: (error: string) => t('form.failed', { error }),
 };
