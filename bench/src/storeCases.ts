@@ -610,7 +610,7 @@ async function startMany(engine: Engine, processId: string, count: number, concu
  * instance waits on its next timer, and the workers leased `count` timers
  * in all. The schema is dropped at the end.
  */
-export async function pgTimers(count: number, workerCounts: number[]): Promise<PgTimers> {
+export async function pgTimers(count: number, workerCounts: number[], log: (line: string) => void = () => {}): Promise<PgTimers> {
   const { createPostgresStore } = await import('@sopflow/store-postgres');
   const schema = benchSchema();
   const client = new pg.Client({ connectionString: PG_URL });
@@ -628,6 +628,7 @@ export async function pgTimers(count: number, workerCounts: number[]): Promise<P
       const t = performance.now();
       await startMany(engine, TIMER_CHAIN_PROCESS, count, 16);
       startSeconds = (performance.now() - t) / 1000;
+      log(`    ${count} instances started in ${startSeconds.toFixed(1)} s`);
       await engine.close();
       const due = await setup.nextTimerDue();
       if (due !== T0 + HOUR) throw new Error(`PostgreSQL timers: next timer due at ${due}, expected ${T0 + HOUR}.`);
@@ -676,6 +677,7 @@ export async function pgTimers(count: number, workerCounts: number[]): Promise<P
         }
         const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
         rounds.push({ workers, timer: k, seconds, firedPerSecond: count / seconds, firedByWorker, loadAtStart });
+        log(`    ${workers} worker(s): ${count} fired in ${seconds.toFixed(1)} s (${Math.round(count / seconds)}/s; ${firedByWorker.join(' / ')}), checked`);
       } finally {
         for (const c of children) if (c.child.exitCode === null) c.child.kill();
       }

@@ -270,6 +270,7 @@ export async function postgresWaitingCase(sizes: Sizes, log: Log): Promise<CaseR
   if (!server.ok) return pgSkipped('postgres-waiting', title, `PostgreSQL: ${formatCount(n)} cases\nwaiting at a user task`, server.reason, log);
   const o = await attempt(`PostgreSQL × ${formatCount(n)}`, () => stores.pgWaiting(n), log);
   const v = value(o);
+  if (v) log(`    database ${formatBytes(v.databaseBytes)}; g7's first 50 tasks: median ${formatMs(v.groupPageMs.median)}; worker RSS ${formatBytes(v.rssAfterBytes)}`);
   return {
     id: 'postgres-waiting',
     title,
@@ -314,7 +315,7 @@ export async function postgresTimersCase(sizes: Sizes, log: Log): Promise<CaseRe
   const server = await stores.postgresServer();
   const label = `PostgreSQL: ${formatCount(n)} timers\ndue at once (timers fired/s)`;
   if (!server.ok) return pgSkipped('postgres-timers', title, label, server.reason, log);
-  const o = await attempt(`PostgreSQL, ${formatCount(n)} instances on a chain of PT1H timers`, () => stores.pgTimers(n, counts), log);
+  const o = await attempt(`PostgreSQL, ${formatCount(n)} instances on a chain of PT1H timers`, () => stores.pgTimers(n, counts, log), log);
   const v = value(o);
   const one = v?.rounds.find((r) => r.workers === counts[0]);
   return {
