@@ -8,6 +8,7 @@ import { browserAvailable, ensureModelerBuilt, openDiagram, openModeler, ROOT, t
 const available = browserAvailable();
 const ORDER = 'order-handling/order-handling.bpmn';
 const COMPLAINT = 'complaint-escalation/complaint-escalation.bpmn';
+const APPROVAL = 'cross-department-approval/cross-department-approval.bpmn';
 
 /** The opening tag of an element in saved XML. */
 function tagOf(xml: string, id: string): string {
@@ -119,6 +120,41 @@ describe.skipIf(!available)('the bundled modeler in Chromium', () => {
     const xml = await readFile(join(m.dir, ORDER), 'utf8');
     expect(tagOf(xml, 'Task_AfterSalesFeedback')).toContain('sop:sla="P1DT4H"');
     expect(xml).toMatch(/<bpmn:userTask id="Task_AfterSalesFeedback"[^>]*>\s*<bpmn:extensionElements>\s*<sop:escalation at="75%" action="notify" target="group:customer-service-lead" \/>/);
+  });
+
+  it('should reorder and remove escalation rules in the SOP tab, and save them in that order', async () => {
+    // given: the approval's initial review, with a reminder at 4 h and a repeating one from the deadline
+    const m = (modeler = await openModeler('reorder-remove-rules'));
+    await openDiagram(m.page, APPROVAL);
+    await select(m, 'Task_InitialReview');
+    const group = m.page.locator('.bio-properties-panel-group[data-group-id="group-sop-escalations"]');
+    await m.shot('rules');
+    const item = (i: number) => group.locator(`.bio-properties-panel-collapsible-entry[data-entry-id="sop-escalation-${i}"]`);
+    const labels = () => group.locator('.bio-properties-panel-collapsible-entry-header-title').allTextContents();
+    expect(await labels()).toHaveLength(2);
+    const [first, second] = await labels();
+
+    // when: the second rule is moved up
+    await item(1).locator('.bio-properties-panel-collapsible-entry-header').click();
+    await item(1).locator('[data-entry-id="sop-escalation-1-order"] button.sop-move-up').click();
+
+    // then: the list shows it first
+    await expect.poll(labels).toEqual([second.replace(/^2\./, '1.'), first.replace(/^1\./, '2.')]);
+    await m.shot('rule-moved-up');
+
+    // when: the rule now second (the 4-hour reminder) is removed, and the diagram saved
+    await item(1).hover();
+    await item(1).locator('.bio-properties-panel-remove-entry').click({ force: true });
+    await expect.poll(labels).toEqual([second.replace(/^2\./, '1.')]);
+    await m.shot('rule-removed');
+    await save(m);
+
+    // then: the file keeps the one rule, the other extension elements untouched
+    const xml = await readFile(join(m.dir, APPROVAL), 'utf8');
+    const task = /<bpmn:userTask id="Task_InitialReview"[\s\S]*?<\/bpmn:userTask>/.exec(xml)![0];
+    const rules = [...task.matchAll(/<sop:escalation ([^>]*)\/>/g)].map((r) => Object.fromEntries([...r[1].matchAll(/(\w+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+    expect(rules).toEqual([{ at: '100%', every: 'PT4H', action: 'remind' }]);
+    expect(task).toContain('<sop:field name="decision"');
   });
 
   it('should list a lint error when a user task loses its owner, on the element and in the problems list', async () => {
