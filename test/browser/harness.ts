@@ -156,7 +156,7 @@ export interface Workbench {
  * VirtualClock at Monday 2026-11-23 09:00 in Shanghai handed to it as a
  * test hook, and opens Chromium (`locale` is the browser's language).
  */
-export async function startWorkbench(options: { locale?: string } = {}): Promise<Workbench> {
+export async function startWorkbench(options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Workbench> {
   const dir = await exampleFolder();
   const clock = new VirtualClock('2026-11-23T09:00+08:00');
   const stop = new AbortController();
@@ -178,7 +178,7 @@ export async function startWorkbench(options: { locale?: string } = {}): Promise
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1440, height: 900 },
+    viewport: options.viewport ?? { width: 1440, height: 900 },
     ...(options.locale ? { locale: options.locale } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });

@@ -11,14 +11,10 @@
  *   node --conditions=source --import tsx test/browser/i18nScreenshots.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VirtualClock } from '@sopflow/engine';
-import { chromium, type Page } from 'playwright-core';
-import { startCommand } from '../../packages/cli/src/commands/start.js';
-import type { RunningServer } from '../../packages/cli/src/server/startServer.js';
-import { browserAvailable, CHROMIUM, ensureModelerBuilt, exampleFolder, openDiagram, openModeler, ROOT } from './harness.js';
+import type { Page } from 'playwright-core';
+import { browserAvailable, ensureModelerBuilt, openDiagram, openModeler, ROOT, startWorkbench } from './harness.js';
 
 const OUT = join(ROOT, 'docs/images');
 const VIEWPORT = { width: 1440, height: 800 };
@@ -61,28 +57,12 @@ async function modeler(lang: string, locale: string): Promise<void> {
   }
 }
 
-/** `sopflow start` on the examples with an urgent complaint 10 minutes late: the Monitor's heat map. */
-async function monitor(): Promise<void> {
-  const dir = await exampleFolder();
-  const clock = new VirtualClock('2026-11-23T09:00+08:00');
-  const stop = new AbortController();
-  let output = '';
-  let server!: RunningServer;
-  let ready!: () => void;
-  const listening = new Promise<void>((resolve) => (ready = resolve));
-  const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), cwd: dir, env: {} };
-  const stopped = startCommand(['.', '--store', `sqlite:${join(dir, 'workbench.db')}`, '--no-open'], io, {
-    clock,
-    signal: stop.signal,
-    onListening: (s) => {
-      server = s;
-      ready();
-    },
-  });
-  await Promise.race([listening, stopped.then(() => Promise.reject(new Error(output)))]);
+/** `sopflow start` on the examples with an urgent complaint 10 minutes late: the Monitor's heat map, in each language. */
+async function monitor(lang: string, locale: string): Promise<void> {
+  const w = await startWorkbench({ locale, viewport: VIEWPORT });
   try {
-    const api = `${server.origin}/api/workbench`;
-    const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const api = `${w.server.origin}/api/workbench`;
+    const headers = { authorization: `Bearer ${w.server.token}`, 'content-type': 'application/json' };
     for (const [key, severity] of [
       ['C-200', 'urgent'],
       ['C-201', 'normal'],
@@ -90,31 +70,14 @@ async function monitor(): Promise<void> {
       const started = await fetch(`${api}/instances`, { method: 'POST', headers, body: JSON.stringify({ processId: 'complaint-escalation', businessKey: key, variables: { severity, category: 'delivery', channel: 'hotline' }, user: 'wu' }) });
       if (started.status !== 201) throw new Error(`could not start ${key}: ${await started.text()}`);
     }
-    await clock.advance('PT40M');
-    for (const { lang, locale } of LANGUAGES) {
-      const profile = await mkdtemp(join(tmpdir(), 'sopflow-chromium-'));
-      const context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: VIEWPORT,
-        locale,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
-      try {
-        const page = context.pages()[0] ?? (await context.newPage());
-        await page.goto(`${server.origin}/monitor.html?token=${server.token}#process=complaint-escalation`);
-        await page.locator('.heat-badge.breaches[data-node="Task_AcknowledgeAndApologise"]').waitFor();
-        await page.locator('#engine-time[data-now]').waitFor({ state: 'attached' });
-        await save(`i18n-monitor-${lang}.png`, page);
-      } finally {
-        await context.close();
-        await rm(profile, { recursive: true, force: true });
-      }
-    }
+    await w.clock.advance('PT40M');
+    await w.page.goto(w.url('monitor.html', 'process=complaint-escalation'));
+    await w.page.locator('.heat-badge.breaches[data-node="Task_AcknowledgeAndApologise"]').waitFor();
+    await w.page.locator('#engine-time[data-now]').waitFor({ state: 'attached' });
+    await save(`i18n-monitor-${lang}.png`, w.page);
+    if (w.errors.length) throw new Error(`The page logged errors:\n${w.errors.join('\n')}`);
   } finally {
-    stop.abort();
-    await stopped;
-    await rm(dir, { recursive: true, force: true });
+    await w.close();
   }
 }
 
@@ -123,7 +86,7 @@ async function main(): Promise<void> {
   ensureModelerBuilt();
   await mkdir(OUT, { recursive: true });
   for (const { lang, locale } of LANGUAGES) await modeler(lang, locale);
-  await monitor();
+  for (const { lang, locale } of LANGUAGES) await monitor(lang, locale);
 }
 
 await main();
