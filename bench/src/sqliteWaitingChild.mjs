@@ -11,14 +11,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { collectGarbage, measureWaiting, replyToParent } from './waitingChild.mjs';
 
 const PROCESS_ID = 'userTasks';
-
-function collectGarbage() {
-  // Two passes: the first may only queue finalizers and weak callbacks.
-  globalThis.gc();
-  globalThis.gc();
-}
 
 const size = (path) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 
@@ -39,36 +34,14 @@ async function measure(count, xml) {
     const start = performance.now();
     for (let i = 0; i < count; i++) await engine.start(PROCESS_ID, { variables: { group: `g${i % 100}` } });
     const startSeconds = (performance.now() - start) / 1000;
-    const open = await engine.tasks({ limit: 1 });
-    if (open.total !== count) throw new Error(`SQLite waiting: ${open.total} open tasks for ${count} cases.`);
-    const expected = Math.floor(count / 100) + (count % 100 > 7 ? 1 : 0);
-    const times = [];
-    for (let n = 0; n < 200; n++) {
-      const t = performance.now();
-      const page = await engine.tasks({ candidateGroups: ['g7'], limit: 50 });
-      times.push(performance.now() - t);
-      if (page.items.length !== Math.min(50, expected) || page.total !== expected) throw new Error(`SQLite waiting: g7 page has ${page.items.length} items of ${page.total}, expected ${expected}.`);
-    }
-    const three = [];
-    for (let n = 0; n < 50; n++) {
-      const t = performance.now();
-      await engine.tasks({ candidateGroups: ['g7', 'g8', 'g9'], limit: 50 });
-      three.push(performance.now() - t);
-    }
-    collectGarbage();
-    const memory = process.memoryUsage();
-    times.sort((a, b) => a - b);
-    three.sort((a, b) => a - b);
+    const waiting = await measureWaiting(engine, count, 'SQLite');
     return {
       count,
       startSeconds,
       fileBytes: size(path),
       walBytes: size(`${path}-wal`) + size(`${path}-shm`),
-      groupPageMs: { median: times[times.length >> 1], p95: times[Math.floor(times.length * 0.95)], max: times[times.length - 1] },
-      threeGroupsPageMs: { median: three[three.length >> 1] },
       rssBeforeBytes,
-      rssAfterBytes: memory.rss,
-      heapUsedAfterBytes: memory.heapUsed,
+      ...waiting,
     };
   } finally {
     await engine.close();
@@ -77,14 +50,4 @@ async function measure(count, xml) {
   }
 }
 
-const send = (reply) => new Promise((resolve) => process.send(reply, () => resolve()));
-
-try {
-  if (!process.send || typeof globalThis.gc !== 'function') throw new Error('sqliteWaitingChild.mjs runs only as a child of the bench, under node --expose-gc.');
-  const result = await measure(Number(process.argv[2]), process.argv[3]);
-  await send({ type: 'done', result });
-} catch (error) {
-  await send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  process.exitCode = 1;
-}
-process.disconnect();
+await replyToParent('sqliteWaitingChild.mjs', () => measure(Number(process.argv[2]), process.argv[3]));
