@@ -151,5 +151,6 @@ describe('KPI report', () => {
     const departmentsOnly = await engine.report({ processId: 'cross-department-approval', groupBy: ['department'] });
     expect(departmentsOnly).toEqual({ query: { processId: 'cross-department-approval', groupBy: ['department'] }, processes: [], nodes: [], departments: report.departments });
     await expect(engine.report({ groupBy: ['team' as never] })).rejects.toMatchObject({ code: 'input.invalid' });
+    await expect(engine.report({ groupBy: 'node' as never })).rejects.toMatchObject({ code: 'input.invalid' });
   }, 600_000);
 });

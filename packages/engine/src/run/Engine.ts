@@ -746,8 +746,8 @@ export class Engine {
    */
   async report(query: ReportQuery = {}, options: { by?: By } = {}): Promise<Report> {
     await this.allow('report.read', options.by, query.processId !== undefined ? { processId: query.processId } : {});
-    const wrong = (query.groupBy ?? []).filter((g) => !['process', 'node', 'department'].includes(g));
-    if (query.groupBy !== undefined && (!Array.isArray(query.groupBy) || wrong.length)) {
+    const { groupBy } = query;
+    if (groupBy !== undefined && (!Array.isArray(groupBy) || groupBy.some((g) => !['process', 'node', 'department'].includes(g)))) {
       throw new SopflowError('input.invalid', `report(): groupBy takes 'process', 'node' and 'department'; got ${JSON.stringify(query.groupBy)}.`, { option: 'groupBy' });
     }
     const now = this.now();
