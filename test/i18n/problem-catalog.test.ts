@@ -231,7 +231,8 @@ describe('the Chinese catalog of coded messages', () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
     // when
-    expect(diagrams.length).toBeGreaterThan(450);
+    // the repository's own diagrams (about 210), and the corpus (425) when it is there
+    expect(diagrams.length).toBeGreaterThan(corpusAvailable ? 450 : 200);
     for (const [file, label] of diagrams) await collect(file, seen, label);
     formFindings(seen);
     logged.mockRestore();
