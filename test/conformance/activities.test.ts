@@ -172,6 +172,46 @@ describe('multi-instance and loops', () => {
     expect(done.variables.done).toEqual(['x:n0', 'y:n1']);
   });
 
+  // Past 16 entries a step copies the instance's collections entry by entry, on first read (machine/copyOnWrite.ts);
+  // the harness's store freezes every committed state, so a write into the old state would throw here.
+  it('should run a 40-item multi-instance and stop it by its completion condition, copying on write', async () => {
+    // given
+    const { engine, trail } = await setup('multi-instance.parallel-completion');
+    const reviewers = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    const instance = await engine.start('mi-parallel', { variables: { reviewers } });
+    const tasks = (await engine.tasks({ instanceId: instance.id, limit: 100 })).items;
+    expect(tasks).toHaveLength(40);
+    // when
+    await engine.complete(tasks.find((t) => t.assignee === 'r39')!.id, { by: 'r39', variables: { answer: 'last' } });
+    expect((await engine.tasks({ instanceId: instance.id, limit: 100 })).items).toHaveLength(39);
+    await engine.complete(tasks.find((t) => t.assignee === 'r7')!.id, { by: 'r7', variables: { answer: 'seventh' } });
+    // then
+    const done = await engine.instance(instance.id);
+    expect(done.status).toBe('completed');
+    const answers = done.variables.answers as unknown[];
+    expect(answers).toHaveLength(40);
+    expect([answers[7], answers[39]]).toEqual(['seventh', 'last']);
+    expect(answers.filter((a) => a !== null)).toHaveLength(2);
+    expect(await trail(instance.id, 'node.cancelled')).toHaveLength(38); // the 38 bodies still open
+    expect((await engine.tasks({ instanceId: instance.id })).items).toEqual([]);
+    expect(await engine.audit.verify({ instanceId: instance.id })).toMatchObject({ ok: true });
+  });
+
+  it('should run a 30-item multi-instance sub-process, each body its own scope, copying on write', async () => {
+    // given
+    const { engine } = await setup('multi-instance.subprocess');
+    const items = Array.from({ length: 30 }, (_, i) => `x${i}`);
+    const instance = await engine.start('mi-sub', { variables: { items } });
+    const tasks = (await engine.tasks({ instanceId: instance.id, limit: 100 })).items;
+    expect(tasks).toHaveLength(30);
+    // when: completed in reverse order
+    for (const task of [...tasks].reverse()) await engine.complete(task.id, { by: 'system', variables: { note: `n-${task.id}` } });
+    // then
+    const done = await engine.instance(instance.id);
+    expect(done.status).toBe('completed');
+    expect(done.variables.done).toEqual(tasks.map((task, i) => `x${i}:n-${task.id}`));
+  });
+
   it('should repeat a standard loop while its condition holds', async () => {
     // given
     const { engine, trail } = await setup('loop.standard');

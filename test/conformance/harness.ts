@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createEngine, VirtualClock, type EngineOptions, type Variables } from '@sopflow/engine';
+import { FrozenMemoryStore } from '../support/frozenStore.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -12,7 +13,8 @@ export async function fixture(name: string): Promise<Uint8Array> {
 export async function setup(name: string, options: Partial<EngineOptions> & { at?: string } = {}) {
   const clock = new VirtualClock(options.at ?? '2026-01-05T09:00:00Z');
   let n = 0;
-  const engine = createEngine({ clock, ids: () => `i${++n}`, ...options });
+  // Committed states frozen: a step that changed its input instead of its copy fails here.
+  const engine = createEngine({ clock, ids: () => `i${++n}`, store: new FrozenMemoryStore(), ...options });
   await engine.deploy(await fixture(name));
 
   /** Node ids of audit events of one type (default: nodes left), in order. */

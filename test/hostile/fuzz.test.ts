@@ -21,6 +21,7 @@ import { openSqliteStore } from '@sopflow/store-sqlite';
 import { commands, outcomes } from './fuzz/commands.js';
 import { diagram, toXml, type Diagram } from './fuzz/diagrams.js';
 import { EscapedError, InvariantError, runScenario, type RunResult, type Scenario } from './fuzz/run.js';
+import { FrozenMemoryStore } from '../support/frozenStore.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -28,7 +29,8 @@ const PATH = process.env.FUZZ_PATH;
 
 /** Runs a scenario on the memory store and on SQLite (each checks the invariants) and expects the same ends; returns the memory run. */
 async function onBothStores(scenario: Scenario): Promise<RunResult> {
-  const memory = await runScenario(new MemoryStore(), scenario);
+  // Frozen commits: a step writing into the state it started from fails the scenario.
+  const memory = await runScenario(new FrozenMemoryStore(), scenario);
   const sqlite = openSqliteStore(':memory:');
   let lite: RunResult;
   try {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { canonicalJson, createEngine, VirtualClock, type AuditEvent, type Engine, type JobHandler, type Variables } from '@sopflow/engine';
+import { FrozenMemoryStore } from '../support/frozenStore.js';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url);
 export const SOP_FILES = [
@@ -14,7 +15,7 @@ export async function sopEngine(handlers: Record<string, JobHandler> = {}, start
   const clock = new VirtualClock(start);
   const { calendars } = JSON.parse(await readFile(new URL('calendars.json', EXAMPLES), 'utf8'));
   let n = 0;
-  const engine = createEngine({ clock, calendars, handlers, ids: () => `case-${++n}`, timeZone: 'Asia/Shanghai' });
+  const engine = createEngine({ clock, calendars, handlers, ids: () => `case-${++n}`, timeZone: 'Asia/Shanghai', store: new FrozenMemoryStore() });
   for (const file of SOP_FILES) await engine.deploy(await readFile(new URL(file, EXAMPLES)));
   return { engine, clock };
 }

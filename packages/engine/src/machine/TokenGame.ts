@@ -22,6 +22,7 @@ import { addDuration, durationToMillis, firstDue, nextDue, parseDuration, parseT
 import { isActivity } from '../compile/compile.js';
 import { clockFunctions } from '../feel/index.js';
 import { checkForm } from '../forms/checkForm.js';
+import { clone, copyOnWrite, type ReadOnlyCollections } from './copyOnWrite.js';
 import type { ActivityRecord, AuditDraft, Effect, EngineEvent, EngineEventType, TaskRow } from './effects.js';
 import type { Actor, InstanceEvent, StartInput } from './events.js';
 import type {
@@ -62,15 +63,6 @@ export interface StepOutput {
 
 const SYSTEM: Actor = { id: 'system' };
 
-/** Deep copy of JSON data (the instance state): much cheaper than structuredClone for many small objects. */
-function clone<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(clone) as T;
-  const out: Record<string, unknown> = {};
-  for (const key in value as Record<string, unknown>) out[key] = clone((value as Record<string, unknown>)[key]);
-  return out as T;
-}
-
 function toList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   if (Array.isArray(value)) return value.map((v) => String(v)).filter((v) => v !== '');
@@ -106,6 +98,9 @@ export class TokenGame {
     private readonly env: StepEnv,
     state: InstanceState,
     now: number,
+    /** Plain views of the collections for scans that change nothing (entries read through them are not copied). */
+    private readonly raw: ReadOnlyCollections = state,
+    private readonly seal: () => InstanceState = () => state,
   ) {
     this.s = state;
     this.rt = env.runtime;
@@ -146,7 +141,8 @@ export class TokenGame {
 
   /** Applies one event to a copy of `state` and runs until the instance waits again. */
   static apply(env: StepEnv, state: InstanceState, event: InstanceEvent): StepOutput {
-    const game = new TokenGame(env, clone(state), event.at);
+    const copy = copyOnWrite(state);
+    const game = new TokenGame(env, copy.draft, event.at, copy.raw, copy.seal);
     if ('actor' in event && event.actor) game.actor = event.actor;
     game.handle(event);
     return game.finish();
@@ -154,7 +150,7 @@ export class TokenGame {
 
   private finish(): StepOutput {
     this.drain();
-    return { state: this.s, effects: this.effects, audit: this.audit };
+    return { state: this.seal(), effects: this.effects, audit: this.audit };
   }
 
   private begin(input: StartInput): void {
@@ -683,8 +679,8 @@ export class TokenGame {
    */
   private orJoinBlocked(join: NodeDef, scope: string, filled: string[], empty: string[]): boolean {
     const positions: string[] = [];
-    for (const exec of Object.values(this.s.execs)) if (exec.scope === scope && !exec.eventSub) positions.push(exec.node);
-    for (const [key, buffer] of Object.entries(this.s.joins)) {
+    for (const exec of Object.values(this.raw.execs)) if (exec.scope === scope && !exec.eventSub) positions.push(exec.node);
+    for (const [key, buffer] of Object.entries(this.raw.joins)) {
       const slash = key.lastIndexOf('/');
       if (key.slice(0, slash) !== scope) continue;
       const gateway = key.slice(slash + 1);
@@ -1220,8 +1216,10 @@ export class TokenGame {
   }
 
   private cancelBodies(container: Exec): void {
-    for (const exec of Object.values(this.s.execs)) {
-      if (exec.body?.container === container.id) {
+    for (const { id, body } of Object.values(this.raw.execs)) {
+      if (body?.container === container.id) {
+        const exec = this.s.execs[id];
+        if (!exec) continue; // cancelled with an earlier body
         const scope = exec.scope;
         this.cancelExec(exec, 'completion condition');
         this.removeScope(scope);
@@ -1280,7 +1278,7 @@ export class TokenGame {
   }
 
   private findTaskExec(taskId: string): Exec {
-    for (const exec of Object.values(this.s.execs)) if (exec.task?.id === taskId) return exec;
+    for (const { id, task } of Object.values(this.raw.execs)) if (task?.id === taskId) return this.s.execs[id];
     throw new NotFoundError('task', taskId, `it is not open in instance '${this.s.id}'`);
   }
 
@@ -1401,7 +1399,7 @@ export class TokenGame {
   }
 
   private deliverSignal(name: string, vars: Variables): void {
-    const ids = Object.values(this.s.subs)
+    const ids = Object.values(this.raw.subs)
       .filter((s) => s.kind === 'signal' && s.name === name)
       .map((s) => s.id);
     for (const id of ids) {
@@ -1518,7 +1516,7 @@ export class TokenGame {
   // ---------------------------------------------------------------- jobs
 
   private findJobExec(jobId: string): Exec {
-    for (const exec of Object.values(this.s.execs)) if (exec.job?.id === jobId) return exec;
+    for (const { id, job } of Object.values(this.raw.execs)) if (job?.id === jobId) return this.s.execs[id];
     throw new NotFoundError('job', jobId, `it is not active in instance '${this.s.id}'`);
   }
 
@@ -1707,8 +1705,8 @@ export class TokenGame {
     while (stack.length) {
       const e = stack.pop()!;
       order.push(e);
-      if (e.child) for (const inner of Object.values(this.s.execs)) if (inner.scope === e.child) stack.push(inner);
-      if (e.kind === 'multi') for (const inner of Object.values(this.s.execs)) if (inner.body?.container === e.id) stack.push(inner);
+      if (e.child) for (const { id, scope } of Object.values(this.raw.execs)) if (scope === e.child) stack.push(this.s.execs[id]);
+      if (e.kind === 'multi') for (const { id, body } of Object.values(this.raw.execs)) if (body?.container === e.id) stack.push(this.s.execs[id]);
     }
     for (let i = order.length - 1; i >= 0; i--) {
       const e = order[i];
@@ -1732,7 +1730,7 @@ export class TokenGame {
   }
 
   private cancelScopeContents(scopeId: string, reason: string): void {
-    for (const exec of Object.values(this.s.execs)) if (exec.scope === scopeId && this.s.execs[exec.id]) this.cancelExec(exec, reason);
+    for (const { id, scope } of Object.values(this.raw.execs)) if (scope === scopeId && this.raw.execs[id]) this.cancelExec(this.s.execs[id], reason);
     for (const key of Object.keys(this.s.joins)) {
       if (key.startsWith(`${scopeId}/`)) {
         const tokens = Object.values(this.s.joins[key]).reduce((a, b) => a + b, 0);
