@@ -89,6 +89,8 @@ export class TokenGame {
   private readonly queue: Work[] = [];
   private head = 0;
   private readonly pending = new Map<string, number>();
+  /** Activities whose open history row this step (re)writes when it ends. */
+  private readonly openRows = new Map<string, Exec>();
   private ctxCache = new Map<string, Variables>();
   private readonly rt: ProcessRuntime;
   private now: number;
@@ -150,6 +152,7 @@ export class TokenGame {
 
   private finish(): StepOutput {
     this.drain();
+    for (const exec of this.openRows.values()) this.effects.push({ type: 'history', record: this.historyRecord(exec, this.rt.node(exec.node)) });
     return { state: this.seal(), effects: this.effects, audit: this.audit };
   }
 
@@ -1863,7 +1866,9 @@ export class TokenGame {
   /** An activity execution starts: its history row opens. */
   private openHistory(exec: Exec, node: NodeDef): void {
     if (!this.s.execs[exec.id] || !isActivity(node.type)) return;
-    this.effects.push({ type: 'history', record: this.historyRecord(exec, node) });
+    // Written when the step ends (finish), and only if the activity did not also end in it: in a run of plain tasks
+    // every row would otherwise be built twice, open and then closed, in the same step.
+    this.openRows.set(exec.id, exec);
   }
 
   /** An open activity's counts changed (an SLA rule fired): its history row is rewritten, so reports see them before it ends. */
@@ -1874,6 +1879,7 @@ export class TokenGame {
   /** An activity execution ends: its history row closes with duration, outcome and SLA result. */
   private closeHistory(exec: Exec, node: NodeDef, outcome: 'completed' | 'cancelled'): void {
     if (!isActivity(node.type)) return;
+    this.openRows.delete(exec.id);
     const record = this.historyRecord(exec, node);
     record.endedAt = this.now;
     record.durationMs = this.now - exec.startedAt;
