@@ -84,7 +84,10 @@ export class MemoryStore implements Store {
       const task = this.tasks.get(id);
       if (!task) continue;
       this.tasks.delete(id);
-      this.tasksByInstance.get(task.instanceId)?.delete(id);
+      const open = this.tasksByInstance.get(task.instanceId);
+      open?.delete(id);
+      // An instance with no open task keeps no entry: a long-running in-memory engine would otherwise hold one per case it ever ran.
+      if (open?.size === 0) this.tasksByInstance.delete(task.instanceId);
     }
     for (const task of commit.tasks.upsert) {
       this.tasks.set(task.id, task);
