@@ -2,14 +2,7 @@ import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { copyOnWrite } from '../../src/machine/copyOnWrite.js';
 import type { Exec, InstanceState } from '../../src/machine/state.js';
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
+import { deepFreeze } from '../../../../test/support/frozenStore.js';
 
 function state(execCount: number): InstanceState {
   const execs: Record<string, Exec> = {};
