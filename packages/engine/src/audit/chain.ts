@@ -1,6 +1,7 @@
 import type { AuditDraft } from '../machine/effects.js';
 import type { AuditEvent } from '../store/Store.js';
 import { canonicalJson } from './canonicalJson.js';
+import { ownCopy } from '../ownCopy.js';
 
 /** A hex SHA-256 (or other) digest of a string; injected so Node can use its native hash. */
 export type HashFn = (text: string) => string;
@@ -16,7 +17,7 @@ function js(text: string): string {
   let json = jsonCache.get(text);
   if (json === undefined) {
     json = J(text);
-    if (jsonCache.size < 50_000) jsonCache.set(text, json);
+    if (jsonCache.size < 50_000) jsonCache.set(ownCopy(text), json);
   }
   return json;
 }

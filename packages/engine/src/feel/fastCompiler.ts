@@ -22,6 +22,7 @@ import { between, compareOrder, createRange, EqualityTest, isIn } from './feelCo
 import { numberLiteral, stringLiteral } from './literals.js';
 import type { FeelNode } from './syntaxTree.js';
 import { toPlain } from './toPlain.js';
+import { ownCopy } from '../ownCopy.js';
 
 /** Variables as the compiled closures read them. */
 export type FeelContext = Readonly<Record<string, unknown>>;
@@ -56,7 +57,8 @@ export function isBuiltinName(name: string): boolean {
     } catch {
       builtin = true;
     }
-    builtinNames.set(name, builtin);
+    if (builtinNames.size >= 2_000) builtinNames.delete(builtinNames.keys().next().value!);
+    builtinNames.set(ownCopy(name), builtin);
   }
   return builtin;
 }
@@ -378,7 +380,7 @@ class FastCompiler {
       // feelin parses and evaluates the literal again: keep primitive results (dates and durations are text)
       if (value === null || typeof value !== 'object') {
         if (temporalConstants.size >= 2_000) temporalConstants.delete(temporalConstants.keys().next().value!);
-        temporalConstants.set(node.text, value);
+        temporalConstants.set(ownCopy(node.text), value);
       }
     }
     return constant(value);

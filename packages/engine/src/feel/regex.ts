@@ -14,6 +14,7 @@
 import { RE2JS } from 're2js';
 import { chargeSteps } from './budget.js';
 import { FeelFault } from './faults.js';
+import { ownCopy } from '../ownCopy.js';
 
 const FLAG_BITS: Readonly<Record<string, number>> = {
   i: RE2JS.CASE_INSENSITIVE,
@@ -78,12 +79,12 @@ export function compilePattern(pattern: string, flags: string): RE2JS {
   }
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(flags.includes('x') ? stripWhitespace(pattern) : pattern, bits);
+    compiled = RE2JS.compile(flags.includes('x') ? stripWhitespace(pattern) : ownCopy(pattern), bits);
   } catch (error) {
     throw new InvalidPattern(pattern, flags, error instanceof Error ? error.message : String(error));
   }
   if (cache.size >= CACHE_SIZE) cache.clear();
-  cache.set(key, compiled);
+  cache.set(ownCopy(key), compiled);
   return compiled;
 }
 

@@ -5,6 +5,7 @@
  * the position feelin would report.
  */
 import { parseExpression } from 'feelin';
+import { ownCopy } from '../ownCopy.js';
 
 type LezerTree = ReturnType<typeof parseExpression>;
 type LezerNode = LezerTree['topNode'];
@@ -55,9 +56,10 @@ export function parseFeelWithin(source: string, maxDepth: number): ParseResult |
   const key = `${maxDepth}\u0000${source}`;
   let result = memo.get(key);
   if (result === undefined) {
-    result = parseUncached(source, maxDepth);
+    // The tree's texts are views into the source: a diagram's own source would keep its XML alive.
+    result = parseUncached(ownCopy(source), maxDepth);
     if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
-    memo.set(key, result);
+    memo.set(ownCopy(key), result);
   }
   return result;
 }
