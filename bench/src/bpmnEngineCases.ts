@@ -357,7 +357,7 @@ export interface CompileCost {
 /** Parse and first step of the same generated SOP; throws unless the instance waits at `first`. */
 export async function compileCost(nodes: number): Promise<CompileCost> {
   const xml = generatedDiagram(nodes, 'bpmn-engine');
-  const before = heapUsedAfterGc();
+  const before = await heapUsedAfterGc();
   const engine = new Engine({ name: 'bench-compile', source: xml, moddleOptions: MODDLE_OPTIONS });
   const parsed = await timed(() => engine.getDefinitions());
   const listener = new EventEmitter();
@@ -369,7 +369,7 @@ export async function compileCost(nodes: number): Promise<CompileCost> {
     await engine.execute({ listener, variables: { approved: true } });
     return waiting;
   });
-  const retainedBytes = heapUsedAfterGc() - before;
+  const retainedBytes = (await heapUsedAfterGc()) - before;
   if (first.value !== 'first' || engine.state !== 'running') throw new Error(`bpmn-engine compile: the first step waits at ${first.value} (${engine.state}), expected 'first'.`);
   await engine.stop();
   return { nodes, parseMs: parsed.ms, firstStepMs: first.ms, totalMs: parsed.ms + first.ms, retainedBytes };

@@ -4,9 +4,11 @@
  * PostgreSQL worker (reports `ready`, waits for `go`, reports `measured`,
  * waits for `close`); `pg-timers <schema> <name>` is one worker firing
  * due timers (reports `ready`, waits for `{ type: 'fire', at }`, reports
- * `measured`, waits for `close`). Ends with `{ type: 'done', result }` or
+ * `measured`, waits for `close`); `compile-heap <nodes>` measures the heap
+ * a deployment keeps in a process that has seen no other size. Ends with `{ type: 'done', result }` or
  * `{ type: 'failed', error }` over IPC.
  */
+import { compileHeap } from './sopflowCases.js';
 import { pgTimerWorker, pgWorker } from './storeCases.js';
 
 type Reply = { type: 'ready' } | { type: 'measured'; result: unknown } | { type: 'done'; result: unknown } | { type: 'failed'; error: string };
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
         },
       );
       result = null;
+    } else if (job === 'compile-heap') {
+      result = await compileHeap(Number(args[0]));
     } else throw new Error(`unknown child job '${job}'`);
     await send({ type: 'done', result });
   } catch (error) {

@@ -238,6 +238,18 @@ export function generatedDiagram(nodes: number, dialect: ConditionDialect): stri
   return parts.join('');
 }
 
+/**
+ * The same diagram with every element id, reference and name inside the
+ * process prefixed (the process id stays). Deployments of copies with
+ * different prefixes share no id or name text, so each pays for its own
+ * strings as the first deployment of a diagram does.
+ */
+export function withPrefixedIds(xml: string, prefix: string): string {
+  return xml.replace(/ (id|sourceRef|targetRef|default|name)="([^"]*)"/g, (whole, attribute: string, value: string) =>
+    value === GENERATED_PROCESS || value === 'bench' ? whole : ` ${attribute}="${prefix}${value}"`,
+  );
+}
+
 /** The ids of the sub-processes of {@link nestedDiagram}, outermost first. */
 export function nestedIds(depth: number): string[] {
   return Array.from({ length: depth }, (_, i) => `sub${i + 1}`);

@@ -67,11 +67,21 @@ export function collectGarbage(): void {
   gc();
 }
 
-/** V8 heap in use after a full collection, in bytes. */
-export function heapUsedAfterGc(): number {
+/**
+ * V8 heap in use after a full collection, in bytes, once the event loop has
+ * turned: what a call left for a callback or a settled promise to drop is not
+ * counted as kept (measured: sopflow's deploy of a 10,000-node diagram leaves
+ * about 19 MB that a synchronous collection right after it still finds alive
+ * and the next turn of the loop frees).
+ */
+export async function heapUsedAfterGc(): Promise<number> {
+  await settle();
+  await settle();
   collectGarbage();
   return process.memoryUsage().heapUsed;
 }
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One heap measurement. */
 export interface HeapPerInstance {
@@ -88,9 +98,9 @@ export interface HeapPerInstance {
  * what the case claims (e.g. not waiting).
  */
 export async function heapPerInstance<T>(count: number, create: (count: number) => Promise<T>, check: (kept: T) => void | Promise<void>): Promise<HeapPerInstance> {
-  const before = heapUsedAfterGc();
+  const before = await heapUsedAfterGc();
   const kept = await create(count);
-  const after = heapUsedAfterGc();
+  const after = await heapUsedAfterGc();
   await check(kept);
   const bytesTotal = after - before;
   return { count, bytesTotal, bytesPerInstance: bytesTotal / count };

@@ -23,6 +23,7 @@ import {
   sequenceDiagram,
   TIMER_PROCESS,
   timerDiagram,
+  withPrefixedIds,
 } from './diagrams.js';
 import { heapPerInstance, heapUsedAfterGc, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
 
@@ -282,14 +283,12 @@ export interface CompileCost {
   firstStepMs: number;
   /** deploy + first step. */
   totalMs: number;
-  /** Heap the deployed definition keeps (engine, MemoryStore with the XML and definition, runtime, machine, one waiting instance). */
-  retainedBytes: number;
 }
 
 /**
  * Parse, compile, deploy and first step of a generated `nodes`-node SOP on a
- * fresh engine, timed separately; the heap the engine keeps afterwards (GC
- * before and after). Throws unless the instance waits at `first`.
+ * fresh engine, timed separately (the heap it keeps: {@link compileHeap}).
+ * Throws unless the instance waits at `first`.
  */
 export async function compileCost(nodes: number): Promise<CompileCost> {
   const xml = generatedDiagram(nodes, 'feel');
@@ -297,17 +296,66 @@ export async function compileCost(nodes: number): Promise<CompileCost> {
   const compiled = await timed(() => compile(parsed.value.definitions, { locate: parsed.value.locate }));
   const nodeCount = Object.keys(compiled.value.processes[0]?.nodes ?? {}).length;
   if (nodeCount !== nodes) throw new Error(`sopflow compile: ${nodeCount} nodes compiled, expected ${nodes}.`);
-  const before = heapUsedAfterGc();
   const h = harness();
   const deployed = await timed(() => deploy(h.engine, xml));
   const first = await timed(() => h.engine.start(GENERATED_PROCESS));
-  const retainedBytes = heapUsedAfterGc() - before;
   const view = first.value;
   if (view.status !== 'running' || view.activities.length !== 1 || view.activities[0].node !== 'first') {
     throw new Error(`sopflow compile: the first step of the ${nodes}-node SOP stopped at [${view.activities.map((a) => a.node).join(', ')}] (${view.status}), expected 'first'.`);
   }
   await h.engine.close();
-  return { nodes, parseMs: parsed.ms, compileMs: compiled.ms, deployMs: deployed.ms, firstStepMs: first.ms, totalMs: deployed.ms + first.ms, retainedBytes };
+  return { nodes, parseMs: parsed.ms, compileMs: compiled.ms, deployMs: deployed.ms, firstStepMs: first.ms, totalMs: deployed.ms + first.ms };
+}
+
+/** The heap one deployment keeps, from {@link compileHeap}. */
+export interface CompileHeap {
+  nodes: number;
+  /** Deployments measured together. */
+  copies: number;
+  /** Heap kept per deployment: engine, MemoryStore with the XML and definition, runtime, machine, one waiting instance. */
+  retainedBytes: number;
+}
+
+/**
+ * Deployments kept side by side for {@link compileHeap}: about 10,000 nodes'
+ * worth at every size. One 100-node deployment keeps about 0.1–0.2 MB, which
+ * is what the heap in use moves by between two measurements with nothing
+ * deployed; measured alone it came out anywhere from 122 to 388 KB.
+ */
+export function compileCopies(nodes: number): number {
+  return Math.max(1, Math.round(10_000 / nodes));
+}
+
+/**
+ * The heap a deployment of the generated `nodes`-node SOP keeps, the first
+ * time the process sees that diagram: run in a fresh process (`child.ts
+ * compile-heap`) so that nothing of an earlier size is on the heap or in the
+ * engine's module caches. After one warm-up deployment (other ids), GC, then
+ * `compileCopies(nodes)` engines each deploy a copy whose ids and names no
+ * other copy shares (V8 keeps one copy of a string used as a property key, so
+ * a second deployment of the same XML keeps about a third of the first at
+ * 10,000 nodes) and start one instance; all are kept; GC; the difference is
+ * divided by their number. Throws unless every instance waits at its first task.
+ */
+export async function compileHeap(nodes: number): Promise<CompileHeap> {
+  const xml = generatedDiagram(nodes, 'feel');
+  const deployOne = async (prefix: string): Promise<Harness> => {
+    const h = harness();
+    await deploy(h.engine, withPrefixedIds(xml, prefix));
+    const view = await h.engine.start(GENERATED_PROCESS);
+    if (view.status !== 'running' || view.activities.length !== 1 || view.activities[0].node !== `${prefix}first`) {
+      throw new Error(`sopflow compile heap: the first step of the ${nodes}-node SOP stopped at [${view.activities.map((a) => a.node).join(', ')}] (${view.status}), expected '${prefix}first'.`);
+    }
+    return h;
+  };
+  for (const prefix of ['warm1_', 'warm2_']) await (await deployOne(prefix)).engine.close();
+  const copies = compileCopies(nodes);
+  const kept: Harness[] = [];
+  const before = await heapUsedAfterGc();
+  for (let copy = 0; copy < copies; copy++) kept.push(await deployOne(`c${copy}_`));
+  const retainedBytes = ((await heapUsedAfterGc()) - before) / copies;
+  for (const h of kept) await h.engine.close();
+  return { nodes, copies, retainedBytes };
 }
 
 /** What the deep-nesting case did; times in ms. */
