@@ -330,7 +330,11 @@ export function compileCopies(nodes: number): number {
  * The heap a deployment of the generated `nodes`-node SOP keeps, the first
  * time the process sees that diagram: run in a fresh process (`child.ts
  * compile-heap`) so that nothing of an earlier size is on the heap or in the
- * engine's module caches. After one warm-up deployment (other ids), GC, then
+ * engine's module caches. After two warm-up deployments (other ids: until
+ * the next deployment, the process keeps about 19 MB of the last 10,000-node
+ * one's parse outside sopflow's objects — a heap snapshot's collection frees
+ * it, a plain one does not — so it must be on the heap before and after
+ * alike), GC, then
  * `compileCopies(nodes)` engines each deploy a copy whose ids and names no
  * other copy shares (V8 keeps one copy of a string used as a property key, so
  * a second deployment of the same XML keeps about a third of the first at
