@@ -1281,7 +1281,8 @@ export class TokenGame {
   }
 
   private findTaskExec(taskId: string): Exec {
-    for (const { id, task } of Object.values(this.raw.execs)) if (task?.id === taskId) return this.s.execs[id];
+    const execs = this.raw.execs;
+    for (const id in execs) if (execs[id].task?.id === taskId) return this.s.execs[id];
     throw new NotFoundError('task', taskId, `it is not open in instance '${this.s.id}'`);
   }
 

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { copyOnWrite } from '../../src/machine/copyOnWrite.js';
+import { copyOnWrite, keyedRecord } from '../../src/machine/copyOnWrite.js';
 import type { Exec, InstanceState } from '../../src/machine/state.js';
 import { deepFreeze } from '../../../../test/support/frozenStore.js';
 
@@ -67,5 +67,19 @@ describe('copyOnWrite', () => {
     // then
     expect(found).toBe(before.execs.e9);
     expect(Object.keys(after.execs).every((id) => after.execs[id] === before.execs[id])).toBe(true);
+  });
+
+  it('should give a keyed record that behaves as a plain object: prototype, insertion order, JSON', () => {
+    // given
+    const record = keyedRecord<number>();
+    // when
+    for (const id of ['i1.e3', 'i1.e1', 'i1.e2']) record[id] = id.length;
+    delete record['i1.e1'];
+    record['i1.e4'] = 5;
+    // then
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Object.keys(record)).toEqual(['i1.e3', 'i1.e2', 'i1.e4']);
+    expect(JSON.stringify(record)).toBe('{"i1.e3":5,"i1.e2":5,"i1.e4":5}');
+    expect(record).toStrictEqual({ 'i1.e3': 5, 'i1.e2': 5, 'i1.e4': 5 });
   });
 });
