@@ -5,8 +5,8 @@
  * waits for `close`); `pg-timers <schema> <name>` is one worker firing
  * due timers (reports `ready`, waits for `{ type: 'fire', at }`, reports
  * `measured`, waits for `close`); `compile-heap <nodes>` measures the heap
- * a deployment keeps in a process that has seen no other size. Ends with `{ type: 'done', result }` or
- * `{ type: 'failed', error }` over IPC.
+ * a deployment keeps in a process that has seen no other size. Ends with
+ * `{ type: 'done', result }` or `{ type: 'failed', error }` over IPC.
  */
 import { compileHeap } from './sopflowCases.js';
 import { pgTimerWorker, pgWorker } from './storeCases.js';

@@ -334,12 +334,11 @@ export function compileCopies(nodes: number): number {
  * the next deployment, the process keeps about 19 MB of the last 10,000-node
  * one's parse outside sopflow's objects — a heap snapshot's collection frees
  * it, a plain one does not — so it must be on the heap before and after
- * alike), GC, then
- * `compileCopies(nodes)` engines each deploy a copy whose ids and names no
- * other copy shares (V8 keeps one copy of a string used as a property key, so
- * a second deployment of the same XML keeps about a third of the first at
- * 10,000 nodes) and start one instance; all are kept; GC; the difference is
- * divided by their number. Throws unless every instance waits at its first task.
+ * alike), GC, then `compileCopies(nodes)` engines each deploy a copy whose
+ * ids and names no other copy shares (each pays for its own strings, as the
+ * first deployment of a diagram does) and start one instance; all are kept;
+ * GC; the difference is divided by their number. Throws unless every
+ * instance waits at its first task.
  */
 export async function compileHeap(nodes: number): Promise<CompileHeap> {
   const xml = generatedDiagram(nodes, 'feel');
