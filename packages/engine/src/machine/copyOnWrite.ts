@@ -26,7 +26,10 @@ export function clone<T>(value: T): T {
  * plain `{}` gets a new hidden class for each one it is given (measured: 12
  * such keys added and 11 deleted cost 15–17 µs on `{}`, 7–8 µs here). Deleting
  * a property that is not the last one added is what makes V8 switch an
- * object to a hash table; the prototype stays `Object.prototype`.
+ * object to a hash table; the prototype stays `Object.prototype`. Only the
+ * large collections use it: with a few entries a plain object, read and
+ * enumerated often, came out faster (measured on the sequence and on user
+ * task → gateway).
  */
 export function keyedRecord<T>(): Record<string, T> {
   const record: Record<string, unknown> = { a: 0, b: 0 };
