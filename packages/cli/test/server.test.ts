@@ -573,6 +573,30 @@ describe('sopflow modeler command', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('should listen for Ctrl+C before it says to press it, and stop on it', async () => {
+    // given: a reader that presses Ctrl+C the moment the words appear
+    const dir = await mkdtemp(join(tmpdir(), 'sopflow-modeler-'));
+    const before = process.listenerCount('SIGINT');
+    let listening = -1;
+    const out = io(dir);
+    const write = out.stdout;
+    out.stdout = (text: string) => {
+      write(text);
+      if (!text.includes('Press Ctrl+C')) return;
+      listening = process.listenerCount('SIGINT') - before;
+      setImmediate(() => process.emit('SIGINT'));
+    };
+
+    // when
+    const code = await modelerCommand(['--no-open'], out, { modelerDir: pages });
+
+    // then
+    expect(listening).toBe(1);
+    expect(code).toBe(0);
+    expect(process.listenerCount('SIGINT')).toBe(before);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('should refuse a bad port and a missing folder', async () => {
     // when
     const badPort = modelerCommand(['--port', 'eighty'], io(tmpdir()));

@@ -544,6 +544,29 @@ describe('sopflow start', () => {
     await expect(starting).rejects.toThrow(message);
   });
 
+  it('should listen for Ctrl+C before it says to press it, and stop on it', async () => {
+    // given: a reader that presses Ctrl+C the moment the words appear (the binary's test below raced this once in CI)
+    const before = process.listenerCount('SIGINT');
+    let listening = -1;
+    const out = io(dir);
+    const write = out.stdout;
+    out.stdout = (text: string) => {
+      write(text);
+      if (!text.includes('Press Ctrl+C')) return;
+      listening = process.listenerCount('SIGINT') - before;
+      setImmediate(() => process.emit('SIGINT'));
+    };
+
+    // when
+    const code = await startCommand(['.', '--store', 'sqlite:sigint.db', '--no-open'], out, { pagesDir: pages, clock: new VirtualClock(MONDAY_9) });
+
+    // then
+    expect(listening).toBe(1);
+    expect(code).toBe(0);
+    expect(out.out).toContain('stopped (engine and store closed)');
+    expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+
   it('should stop cleanly on Ctrl+C (SIGINT) when run as the sopflow binary', async () => {
     // given
     const child = spawn(process.execPath, ['--conditions=source', '--import', import.meta.resolve('tsx'), join(ROOT, 'packages/cli/src/bin.ts'), 'start', '.', '--store', 'sqlite:ctrl-c.db', '--no-open'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

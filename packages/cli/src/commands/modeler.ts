@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, type Io } from '../io.js';
+import { openBrowser, stopSignal } from '../server/console.js';
 import { startServer, type RunningServer } from '../server/startServer.js';
 
 export const MODELER_HELP = `sopflow modeler — draw, check and try SOP diagrams in the browser
@@ -30,31 +30,6 @@ export interface ModelerCommandOptions {
   open?: (url: string) => void;
   /** The page folder to serve (default: the modeler's build). */
   modelerDir?: string;
-}
-
-/** Opens a URL with the platform's default browser; failures are ignored (the URL is printed anyway). */
-function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // No opener on this system: the printed URL is enough.
-  }
-}
-
-function stopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  controller.signal.addEventListener('abort', () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  });
-  return controller.signal;
 }
 
 /**
@@ -92,10 +67,11 @@ export async function modelerCommand(args: string[], io: Io, options: ModelerCom
     if (code === 'EADDRINUSE') throw new CliError(`Port ${port} is in use: choose another with --port, or leave it out for a free one.`);
     throw new CliError((error as Error).message);
   }
+  // Before the words below: whoever reads them may press Ctrl+C at once.
+  const signal = options.signal ?? stopSignal();
   io.stdout(`sopflow modeler: serving ${dir}\n  ${server.url}\nPress Ctrl+C to stop.\n`);
   options.onListening?.(server);
   if (!values['no-open']) (options.open ?? openBrowser)(server.url);
-  const signal = options.signal ?? stopSignal();
   if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   await server.close();
   return EXIT.ok;

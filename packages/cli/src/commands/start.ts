@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Clock } from '@sopflow/engine';
 import { CliError, EXIT, type Io } from '../io.js';
 import { openStore, redact } from '../openStore.js';
+import { openBrowser, stopSignal } from '../server/console.js';
 import { startServer, type RunningServer } from '../server/startServer.js';
 import { MAX_SPEED, workbenchClock } from '../workbench/clock.js';
 import { deployNotice, folderCalendars, Workbench } from '../workbench/Workbench.js';
@@ -45,30 +45,6 @@ export interface StartCommandOptions {
   clock?: Clock;
   /** The page folder to serve (default: the modeler's build, which holds the three views). */
   pagesDir?: string;
-}
-
-function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // No opener on this system: the printed URL is enough.
-  }
-}
-
-function stopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  controller.signal.addEventListener('abort', () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  });
-  return controller.signal;
 }
 
 /** `--speed`: a positive number up to {@link MAX_SPEED}. Pure. @throws CliError */
@@ -149,10 +125,11 @@ export async function startCommand(args: string[], io: Io, options: StartCommand
     throw new CliError((error as Error).message);
   }
   const url = (page: string) => `${server!.origin}/${page}?token=${server!.token}`;
+  // Before the words below: whoever reads them may press Ctrl+C at once.
+  const signal = options.signal ?? stopSignal();
   io.stdout(`\nThe workbench is ready:\n  Run      ${url('run.html')}\n  Monitor  ${url('monitor.html')}\n  Modeler  ${url('')}&workbench=1\nPress Ctrl+C to stop.\n`);
   options.onListening?.(server, workbench);
   if (!values['no-open']) (options.open ?? openBrowser)(url('run.html'));
-  const signal = options.signal ?? stopSignal();
   if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   await server.close();
   await workbench.close();
