@@ -20,7 +20,6 @@ const service = await startTaskService({
   host: env.HOST ?? '127.0.0.1',
   log: (line) => console.log(line),
 });
-console.log(`task service listening on ${service.url}`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
@@ -37,3 +36,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+
+// Only now say so: a process manager may signal the moment it reads this line.
+console.log(`task service listening on ${service.url}`);
