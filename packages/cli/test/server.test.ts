@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { modelerCommand } from '../src/commands/modeler.js';
 import type { Io } from '../src/io.js';
 import { HttpError, sendJson, startServer, type RunningServer } from '../src/server/index.js';
+import { pressCtrlCWhenAsked } from './pressCtrlC.js';
 
 const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t"><bpmn:process id="p" isExecutable="true"/></bpmn:definitions>
@@ -576,24 +577,16 @@ describe('sopflow modeler command', () => {
   it('should listen for Ctrl+C before it says to press it, and stop on it', async () => {
     // given: a reader that presses Ctrl+C the moment the words appear
     const dir = await mkdtemp(join(tmpdir(), 'sopflow-modeler-'));
-    const before = process.listenerCount('SIGINT');
-    let listening = -1;
     const out = io(dir);
-    const write = out.stdout;
-    out.stdout = (text: string) => {
-      write(text);
-      if (!text.includes('Press Ctrl+C')) return;
-      listening = process.listenerCount('SIGINT') - before;
-      setImmediate(() => process.emit('SIGINT'));
-    };
+    const reader = pressCtrlCWhenAsked(out);
 
     // when
     const code = await modelerCommand(['--no-open'], out, { modelerDir: pages });
 
     // then
-    expect(listening).toBe(1);
+    expect(reader.listenersWhenAsked()).toBe(1);
     expect(code).toBe(0);
-    expect(process.listenerCount('SIGINT')).toBe(before);
+    expect(reader.listenersNow()).toBe(0);
     await rm(dir, { recursive: true, force: true });
   });
 

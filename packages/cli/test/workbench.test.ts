@@ -22,6 +22,7 @@ import { startServer, type RunningServer } from '../src/server/index.js';
 import { workbenchClock } from '../src/workbench/clock.js';
 import { workbenchRoutes } from '../src/workbench/routes.js';
 import { Workbench } from '../src/workbench/Workbench.js';
+import { pressCtrlCWhenAsked } from './pressCtrlC.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const SOPS = ['order-handling', 'complaint-escalation', 'cross-department-approval'];
@@ -546,25 +547,17 @@ describe('sopflow start', () => {
 
   it('should listen for Ctrl+C before it says to press it, and stop on it', async () => {
     // given: a reader that presses Ctrl+C the moment the words appear (the binary's test below raced this once in CI)
-    const before = process.listenerCount('SIGINT');
-    let listening = -1;
     const out = io(dir);
-    const write = out.stdout;
-    out.stdout = (text: string) => {
-      write(text);
-      if (!text.includes('Press Ctrl+C')) return;
-      listening = process.listenerCount('SIGINT') - before;
-      setImmediate(() => process.emit('SIGINT'));
-    };
+    const reader = pressCtrlCWhenAsked(out);
 
     // when
     const code = await startCommand(['.', '--store', 'sqlite:sigint.db', '--no-open'], out, { pagesDir: pages, clock: new VirtualClock(MONDAY_9) });
 
     // then
-    expect(listening).toBe(1);
+    expect(reader.listenersWhenAsked()).toBe(1);
     expect(code).toBe(0);
     expect(out.out).toContain('stopped (engine and store closed)');
-    expect(process.listenerCount('SIGINT')).toBe(before);
+    expect(reader.listenersNow()).toBe(0);
   });
 
   it('should stop cleanly on Ctrl+C (SIGINT) when run as the sopflow binary', async () => {
