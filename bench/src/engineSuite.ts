@@ -227,7 +227,7 @@ export async function nestingCase(sizes: Sizes, log: Log): Promise<CaseResult> {
   };
 }
 
-/** Interleaves sizes and repeats; keeps each size's cheapest run (time) and its retained heap. */
+/** Interleaves sizes and repeats; keeps each size's cheapest run (time). */
 async function compileRuns<T extends { nodes: number; totalMs: number }>(
   label: string,
   sizes: number[],

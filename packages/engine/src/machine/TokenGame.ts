@@ -1281,9 +1281,16 @@ export class TokenGame {
   }
 
   private findTaskExec(taskId: string): Exec {
+    const exec = this.findExec((e) => e.task?.id === taskId);
+    if (!exec) throw new NotFoundError('task', taskId, `it is not open in instance '${this.s.id}'`);
+    return exec;
+  }
+
+  /** The step's own copy of the first execution that `match`es, scanning the uncopied ones (no array of them all). */
+  private findExec(match: (exec: Readonly<Exec>) => boolean): Exec | undefined {
     const execs = this.raw.execs;
-    for (const id in execs) if (execs[id].task?.id === taskId) return this.s.execs[id];
-    throw new NotFoundError('task', taskId, `it is not open in instance '${this.s.id}'`);
+    for (const id in execs) if (match(execs[id])) return this.s.execs[id];
+    return undefined;
   }
 
   private mayWork(exec: Exec): boolean {
@@ -1520,8 +1527,9 @@ export class TokenGame {
   // ---------------------------------------------------------------- jobs
 
   private findJobExec(jobId: string): Exec {
-    for (const { id, job } of Object.values(this.raw.execs)) if (job?.id === jobId) return this.s.execs[id];
-    throw new NotFoundError('job', jobId, `it is not active in instance '${this.s.id}'`);
+    const exec = this.findExec((e) => e.job?.id === jobId);
+    if (!exec) throw new NotFoundError('job', jobId, `it is not active in instance '${this.s.id}'`);
+    return exec;
   }
 
   private onJobComplete(jobId: string, vars: Variables): void {
