@@ -438,9 +438,9 @@ export class TokenGame {
 
   private evaluate(expr: Expr, scopeId: string, extra?: Variables): unknown {
     const base = this.context(scopeId);
-    let ctx = extra && Object.keys(extra).length ? { ...base, ...extra } : base;
+    let ctx = extra && Object.keys(extra).length ? Object.assign({}, base, extra) : base;
     // now() and today() read the engine's clock (the step's time), never the system's.
-    if (this.rt.readsClock(expr)) ctx = { ...ctx, ...clockFunctions(this.now, this.env.zone) };
+    if (this.rt.readsClock(expr)) ctx = Object.assign({}, ctx, clockFunctions(this.now, this.env.zone));
     return this.rt.feel(expr).evaluate(ctx);
   }
 
@@ -1190,7 +1190,7 @@ export class TokenGame {
     const multi = container.multi!;
     const completed = multi.completed + 1;
     const active = multi.active - 1;
-    const extra = { ...resultVars, nrOfCompletedInstances: completed, nrOfActiveInstances: active, nrOfInstances: multi.total };
+    const extra = Object.assign({}, resultVars, { nrOfCompletedInstances: completed, nrOfActiveInstances: active, nrOfInstances: multi.total });
     const output = multi.outputs && loop.outputElement ? this.evaluate(loop.outputElement, exec.scope, extra) : undefined;
     let done = completed >= multi.total;
     if (multi.loop) done = done || this.evaluate(loop.loopCondition!, exec.scope, extra) !== true;
@@ -1243,10 +1243,10 @@ export class TokenGame {
     if (exec.kind !== 'multi' && node.outputs?.length) {
       mapped = {};
       for (const m of node.outputs) if (m.target !== '*') mapped[m.target] = this.evaluate(m.source, local, result);
-      if (node.outputs.some((m) => m.target === '*')) mapped = { ...result, ...mapped };
+      if (node.outputs.some((m) => m.target === '*')) mapped = Object.assign({}, result, mapped);
       this.markSensitive(node.outputs.filter((m) => m.target !== '*' && this.readsSensitive(m.source)).map((m) => m.target));
     }
-    const bodyOutcome = exec.body ? this.bodyOutcome(exec, { ...result, ...mapped }) : undefined;
+    const bodyOutcome = exec.body ? this.bodyOutcome(exec, Object.assign({}, result, mapped)) : undefined;
     // Phase 2 — apply.
     if (exec.kind === 'multi') {
       const loop = node.loop!;
@@ -1993,13 +1993,13 @@ export class TokenGame {
       case 'remind':
         if (sla) sla.reminders = (sla.reminders ?? 0) + 1;
         this.refreshHistory(exec);
-        this.record('sla.reminder', node, { ...base, ...taskInfo });
-        this.emit('sla.reminder', node, { ...base, ...taskInfo });
+        this.record('sla.reminder', node, Object.assign({}, base, taskInfo));
+        this.emit('sla.reminder', node, Object.assign({}, base, taskInfo));
         return;
       case 'notify': {
         const targets = toList(this.valueOf(rule.target, scope));
-        this.record('sla.notify', node, { ...base, targets, ...taskInfo });
-        this.emit('sla.notify', node, { ...base, targets, ...taskInfo });
+        this.record('sla.notify', node, Object.assign({}, base, { targets }, taskInfo));
+        this.emit('sla.notify', node, Object.assign({}, base, { targets }, taskInfo));
         return;
       }
       case 'reassign': {
@@ -2011,11 +2011,11 @@ export class TokenGame {
           const owner = node ? describeNode(node) : `process '${this.rt.definition.id}'`;
           const why = targets.length ? `${bad.map((t) => `'${t}'`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not group:<id> or user:<id>` : 'it names nobody';
           const message = `SLA rule sop:escalation[${index + 1}] (reassign) of ${owner}: target gave ${JSON.stringify(value ?? null)}; ${why}. The task's assignment was left as it was.`;
-          this.record('sla.reassign', node, { ...base, targets, refused: message, ...taskInfo });
+          this.record('sla.reassign', node, Object.assign({}, base, { targets, refused: message }, taskInfo));
           this.raiseIncident('assignment', timer.node, message, undefined, null);
           return;
         }
-        this.record('sla.reassign', node, { ...base, targets });
+        this.record('sla.reassign', node, Object.assign({}, base, { targets }));
         if (exec?.task) {
           const users = targets.filter((t) => t.startsWith('user:')).map((t) => t.slice(5));
           const groups = targets.filter((t) => t.startsWith('group:')).map((t) => t.slice(6));
@@ -2026,7 +2026,7 @@ export class TokenGame {
       case 'escalate':
         if (sla) sla.escalations = (sla.escalations ?? 0) + 1;
         this.refreshHistory(exec);
-        this.record('sla.escalation', node, { ...base, code: rule.escalationCode });
+        this.record('sla.escalation', node, Object.assign({}, base, { code: rule.escalationCode }));
         this.throwEscalation(rule.escalationCode!, exec ? exec.scope : this.s.root, exec, node ?? (this.rt.node(timer.node) as NodeDef), {});
         return;
     }

@@ -58,7 +58,7 @@ export interface StepCopy {
 
 /** A copy-on-write working copy of `state`; `state` itself is never changed. */
 export function copyOnWrite(state: InstanceState): StepCopy {
-  const draft = { ...state } as InstanceState;
+  const draft = Object.assign({}, state);
   const raw = {} as Record<Collection, Record<string, unknown>>;
   for (const name of COLLECTIONS) {
     const source = state[name] as Record<string, unknown>;
@@ -79,10 +79,10 @@ export function copyOnWrite(state: InstanceState): StepCopy {
     (draft as unknown as Record<string, unknown>)[name] = entryCopies(target);
   }
   // The rest is small: copied whole.
-  if (state.sla) draft.sla = { ...state.sla };
-  if (state.visits) draft.visits = { ...state.visits };
+  if (state.sla) draft.sla = Object.assign({}, state.sla);
+  if (state.visits) draft.visits = Object.assign({}, state.visits);
   if (state.sensitive) draft.sensitive = [...state.sensitive];
-  if (state.parent) draft.parent = { ...state.parent };
+  if (state.parent) draft.parent = Object.assign({}, state.parent);
   return {
     draft,
     raw: raw as unknown as ReadOnlyCollections,

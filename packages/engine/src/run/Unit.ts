@@ -152,9 +152,9 @@ export class Unit {
     if (this.instances.has(id) || (await this.deps.store.getInstance(id))) {
       throw new InvalidStateError('instance.exists', `An instance with id '${id}' already exists.`, { instanceId: id });
     }
-    const startInput: StartInput = { ...input, id, at: this.deps.now };
+    const startInput: StartInput = Object.assign({}, input, { id, at: this.deps.now });
     const idle = idleSnapshot(deployed);
-    const [next, actions] = pureTransition(deployed.machine, idle, { type: 'instance.start', input: startInput });
+    const [next, params] = pureTransition(deployed.machine, idle, { type: 'instance.start', input: startInput });
     const state = next.context as InstanceState;
     const entry: Entry = {
       deployed,
@@ -177,7 +177,7 @@ export class Unit {
       },
     };
     this.instances.set(id, entry);
-    this.applyStep(entry, state, stepParams(actions));
+    this.applyStep(entry, state, params);
     return id;
   }
 
@@ -195,8 +195,7 @@ export class Unit {
     if ((event.type === 'child.complete' || event.type === 'child.error' || event.type === 'child.escalation' || event.type === 'child.cancelled') && entry.record.state.execs[event.exec]?.kind !== 'call') return;
     const machine = entry.deployed.machine;
     const snapshot = machine.resolveState({ value: 'running', context: entry.record.state });
-    const [next, actions] = pureTransition(machine, snapshot, event);
-    const params = stepParams(actions);
+    const [next, params] = pureTransition(machine, snapshot, event);
     if (!params) return;
     this.applyStep(entry, next.context as InstanceState, params);
   }
@@ -241,7 +240,7 @@ export class Unit {
     const zone = deployed.env.zone;
     const spec = parseTimer(node.event!.timer!.type, String(node.event!.timer!.value), zone);
     const again = spec.kind === 'cycle' ? nextDue(spec, timer.due, fired, { zone }) : null;
-    if (again !== null) this.timers.set(timer.id, { ...timer, due: again, fired });
+    if (again !== null) this.timers.set(timer.id, Object.assign({}, timer, { due: again, fired }));
     // One instance per occurrence, named after it: two workers firing the same occurrence collide on the id.
     await this.start(deployed.record.key, { id: `${deployed.record.processId}@${new Date(timer.due).toISOString()}`, actor: 'system', variables: {}, startNode: node.id });
   }
@@ -335,16 +334,16 @@ export class Unit {
     );
     for (const event of chained) this.commit.audit.push(event);
     const last = chained[chained.length - 1];
-    entry.record = {
-      ...record,
+    const next: InstanceRecord = Object.assign({}, record, {
       state,
       status: state.status,
-      ...(state.endedAt !== undefined ? { endedAt: state.endedAt } : {}),
       incidents: Object.keys(state.incidents).length,
-      ...(state.sla?.due !== undefined ? { due: state.sla.due } : {}),
       auditSeq: last ? last.seq : record.auditSeq,
       auditHash: last ? last.hash : record.auditHash,
-    };
+    });
+    if (state.endedAt !== undefined) next.endedAt = state.endedAt;
+    if (state.sla?.due !== undefined) next.due = state.sla.due;
+    entry.record = next;
     entry.changed = true;
     for (const effect of params?.effects ?? []) this.effect(entry, effect);
   }
@@ -420,7 +419,7 @@ export class Unit {
     const c = this.commit;
     for (const entry of this.instances.values()) {
       if (!entry.changed) continue;
-      c.instances.push({ record: { ...entry.record, rev: entry.expectedRev + 1 }, expectedRev: entry.expectedRev });
+      c.instances.push({ record: Object.assign({}, entry.record, { rev: entry.expectedRev + 1 }), expectedRev: entry.expectedRev });
     }
     split(this.tasks, c.tasks);
     split(this.timers, c.timers);
@@ -442,11 +441,6 @@ function split<T extends { id: string }>(rows: Map<string, T | null>, into: { up
     if (row) into.upsert.push(row);
     else into.remove.push(id);
   }
-}
-
-function stepParams(actions: Array<{ type: string; params?: unknown }>): StepAction['params'] | undefined {
-  for (const action of actions) if (action.type === 'sop.step') return action.params as StepAction['params'];
-  return undefined;
 }
 
 const idleSnapshots = new WeakMap<object, unknown>();

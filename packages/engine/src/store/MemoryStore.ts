@@ -100,7 +100,7 @@ export class MemoryStore implements Store {
       this.timerHeap.delete(id);
     }
     for (const timer of commit.timers.upsert) {
-      this.timers.set(timer.id, { ...timer });
+      this.timers.set(timer.id, Object.assign({}, timer));
       this.timerHeap.set(timer.id, timer.due);
     }
     for (const id of commit.jobs.remove) {
@@ -108,7 +108,7 @@ export class MemoryStore implements Store {
       this.jobHeap.delete(id);
     }
     for (const job of commit.jobs.upsert) {
-      this.jobs.set(job.id, { ...job });
+      this.jobs.set(job.id, Object.assign({}, job));
       this.jobHeap.set(job.id, job.due);
     }
     for (const id of commit.subscriptions.remove) {
