@@ -44,18 +44,37 @@ export function hashedPart(e: Omit<AuditEvent, 'hash'>): string {
   );
 }
 
+/** The JSON text of the fields a step's events share, written once per step by {@link chainEvents}. */
+interface SharedText {
+  businessKey: string;
+  instanceId: string;
+  tail: string;
+  version: string;
+  /** `{"actor":…,` up to `"data":`, for the actor of the event before (a step's events mostly share one). */
+  actor: string | undefined;
+  head: string;
+  /** `"node":…,"nodeName":…,` for the node of the event before (entered and left come in pairs). */
+  node: string | undefined;
+  nodeName: string | undefined;
+  nodePart: string;
+}
+
 /**
  * {@link hashedPart} of an event built by {@link chainEvents}, with the
  * fields its step shares already written: the same text (the chain verifies
  * with hashedPart), fewer pieces per event.
  */
-function stepPart(e: Omit<AuditEvent, 'hash'>, shared: { businessKey: string; instanceId: string; tail: string; version: string }): string {
-  return (
-    `{"actor":${js(e.actor)},${shared.businessKey}"data":${dataJson(e.data)}${shared.instanceId}` +
-    (e.node !== undefined ? `"node":${js(e.node)},` : '') +
-    (e.nodeName !== undefined ? `"nodeName":${js(e.nodeName)},` : '') +
-    `"prevHash":${J(e.prevHash)}${shared.tail}${e.seq},"time":${J(e.time)},"type":${js(e.type)}${shared.version}`
-  );
+function stepPart(e: Omit<AuditEvent, 'hash'>, shared: SharedText): string {
+  if (e.actor !== shared.actor) {
+    shared.actor = e.actor;
+    shared.head = `{"actor":${js(e.actor)},${shared.businessKey}"data":`;
+  }
+  if (e.node !== shared.node || e.nodeName !== shared.nodeName) {
+    shared.node = e.node;
+    shared.nodeName = e.nodeName;
+    shared.nodePart = (e.node !== undefined ? `"node":${js(e.node)},` : '') + (e.nodeName !== undefined ? `"nodeName":${js(e.nodeName)},` : '');
+  }
+  return `${shared.head}${dataJson(e.data)}${shared.instanceId}${shared.nodePart}"prevHash":${J(e.prevHash)}${shared.tail}${e.seq},"time":${J(e.time)},"type":${js(e.type)}${shared.version}`;
 }
 
 /** Replaces `{ $sensitive: v }` markers the core leaves in event data with a salted digest. */
@@ -93,35 +112,46 @@ export function chainEvents(drafts: AuditDraft[], context: ChainContext, hash: H
   const out: AuditEvent[] = new Array(drafts.length);
   if (drafts.length === 0) return out;
   // The fields every event of this step shares, as the JSON text hashedPart writes for them: once per step, not per event.
-  const shared = {
+  const shared: SharedText = {
     businessKey: context.businessKey !== undefined ? `"businessKey":${J(context.businessKey)},` : '',
     instanceId: `,"instanceId":${J(context.instanceId)},`,
     tail: `,"processId":${js(context.processId)},"seq":`,
     version: `,"version":${J(context.version)}}`,
+    actor: undefined,
+    head: '',
+    node: undefined,
+    nodeName: undefined,
+    nodePart: '',
   };
   for (let i = 0; i < drafts.length; i++) {
     const draft = drafts[i];
     seq += 1;
-    // Built field by field (no spreads): this runs for every event of every step.
-    const body = {
-      instanceId: context.instanceId,
-      seq,
-      time: draft.time,
-      type: draft.type,
-      actor: draft.actor,
-      processId: context.processId,
-      version: context.version,
-      data: (sensitive ? protect(draft.data ?? {}, hash, salt) : (draft.data ?? {})) as Record<string, unknown>,
-      prevHash,
-    } as AuditEvent;
-    if (context.businessKey !== undefined) body.businessKey = context.businessKey;
-    if (draft.node !== undefined) body.node = draft.node;
-    if (draft.nodeName !== undefined) body.nodeName = draft.nodeName;
+    const data = (sensitive ? protect(draft.data ?? {}, hash, salt) : (draft.data ?? {})) as Record<string, unknown>;
+    const body = auditEvent(context, draft, seq, data, prevHash);
     body.hash = hash(stepPart(body, shared));
     prevHash = body.hash;
     out[i] = body;
   }
   return out;
+}
+
+/**
+ * An event with every field it will have, the hash too, as one literal:
+ * added one by one to a smaller literal, the optional fields and the hash
+ * grew a second property store on each of the events a store keeps. The
+ * key order is the one events have always had.
+ */
+function auditEvent(c: ChainContext, d: AuditDraft, seq: number, data: Record<string, unknown>, prevHash: string): AuditEvent {
+  const { instanceId, processId, version, businessKey } = c;
+  const { time, type, actor, node, nodeName } = d;
+  if (businessKey === undefined) {
+    if (node === undefined) return { instanceId, seq, time, type, actor, processId, version, data, prevHash, hash: '' };
+    if (nodeName === undefined) return { instanceId, seq, time, type, actor, processId, version, data, prevHash, node, hash: '' };
+    return { instanceId, seq, time, type, actor, processId, version, data, prevHash, node, nodeName, hash: '' };
+  }
+  if (node === undefined) return { instanceId, seq, time, type, actor, processId, version, data, prevHash, businessKey, hash: '' };
+  if (nodeName === undefined) return { instanceId, seq, time, type, actor, processId, version, data, prevHash, businessKey, node, hash: '' };
+  return { instanceId, seq, time, type, actor, processId, version, data, prevHash, businessKey, node, nodeName, hash: '' };
 }
 
 export interface VerifyProblem {
