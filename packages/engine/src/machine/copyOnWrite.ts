@@ -58,6 +58,7 @@ export interface StepCopy {
 
 /** A copy-on-write working copy of `state`; `state` itself is never changed. */
 export function copyOnWrite(state: InstanceState): StepCopy {
+  // Not `{ ...state }`: V8 gives a spread copy that later gains a field (`endedAt`, `sla`, `visits`) a hidden class of its own, every time.
   const draft = Object.assign({}, state);
   const raw = {} as Record<Collection, Record<string, unknown>>;
   for (const name of COLLECTIONS) {

@@ -334,6 +334,7 @@ export class Unit {
     );
     for (const event of chained) this.commit.audit.push(event);
     const last = chained[chained.length - 1];
+    // Object.assign, not a spread: a spread copy given `endedAt` or `due` gets a hidden class of its own (docs/architecture.md).
     const next: InstanceRecord = Object.assign({}, record, {
       state,
       status: state.status,
