@@ -8,11 +8,12 @@
  * Exits non-zero when a case did not run or produced no numbers; a
  * PostgreSQL case without a reachable server is skipped, unless CI=true.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build as buildPackage, stale } from './builds.js';
 import { CASE_IDS, CASE_PACKAGES, type CaseId } from './caseIds.js';
 import { markdownTable, textTable } from './table.js';
 
@@ -53,45 +54,6 @@ function parseFlags(argv: string[]): Flags {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Builds a workspace package (`npm run build -w <name>`). Returns the time taken, or why it failed. */
-function build(name: string): { ms: number; error?: string } {
-  log(`building ${name} (npm run build -w ${name})…`);
-  const start = performance.now();
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const run = spawnSync(npm, ['run', 'build', '-w', name], { cwd: ROOT, encoding: 'utf8' });
-  const ms = performance.now() - start;
-  if (run.status !== 0) {
-    log(`${run.stdout ?? ''}${run.stderr ?? ''}`);
-    return { ms, error: `the ${name} build failed (exit ${run.status ?? run.signal})` };
-  }
-  log(`built in ${(ms / 1000).toFixed(1)} s`);
-  return { ms };
-}
-
-/** Newest modification time of the files under `dir` (recursive), 0 for none. */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-/** A package's build is stale when a source, its package.json or its build config is newer than its oldest dist file, or it has none. */
-function stale(folder: string): boolean {
-  const pkg = join(ROOT, 'packages', folder);
-  let built = Infinity;
-  try {
-    for (const file of readdirSync(join(pkg, 'dist'))) if (file.endsWith('.js')) built = Math.min(built, statSync(join(pkg, 'dist', file)).mtimeMs);
-  } catch {
-    return true;
-  }
-  if (built === Infinity) return true;
-  const inputs = [newest(join(pkg, 'src')), ...['package.json', 'tsup.config.ts'].map((f) => statSync(join(pkg, f), { throwIfNoEntry: false })?.mtimeMs ?? 0)];
-  return Math.max(...inputs) > built;
-}
-
 /** The workspace name of each package folder a case may need. */
 const PACKAGE_NAMES: Record<string, string> = {
   'store-sqlite': '@sopflow/store-sqlite',
@@ -110,7 +72,7 @@ const PACKAGE_NAMES: Record<string, string> = {
 function buildPackages(folders: string[]): { ms: number; failed: Map<string, string> } {
   let ms = 0;
   if (stale('engine')) {
-    const engine = build('@sopflow/engine');
+    const engine = buildPackage('@sopflow/engine', log);
     if (engine.error) {
       log(`${engine.error}; nothing was measured.`);
       process.exit(1);
@@ -124,7 +86,7 @@ function buildPackages(folders: string[]): { ms: number; failed: Map<string, str
       log(`${PACKAGE_NAMES[folder]}: its build is newer than its sources`);
       continue;
     }
-    const result = build(PACKAGE_NAMES[folder]);
+    const result = buildPackage(PACKAGE_NAMES[folder], log);
     ms += result.ms;
     if (result.error) failed.set(folder, result.error);
   }

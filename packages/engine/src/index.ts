@@ -24,6 +24,7 @@ export * from './time/index.js';
 // machine
 export { createInstanceMachine, type InstanceMachine, type InstanceSnapshot, type MachineEvent, type StartEvent, type StepAction } from './machine/createInstanceMachine.js';
 export { TokenGame, type StepEnv, type StepLimits, type StepOutput } from './machine/TokenGame.js';
+export { pureTransition } from './run/pureTransition.js';
 export type * from './machine/state.js';
 export type * from './machine/effects.js';
 export type * from './machine/events.js';
