@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEngine, VirtualClock, type Store } from '@sopflow/engine';
 import { openSqliteStore } from '@sopflow/store-sqlite';
-import { pgUrl, postgresAvailable, randomSchema, dropSchema } from './postgres.js';
+import { dropSchema, PG_URL, pgUnavailable, randomSchema } from '../../packages/store-postgres/test/support.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const CASES = 30;
@@ -121,14 +121,14 @@ describe('crash recovery with real processes killed by SIGKILL', () => {
     }
   }, 600_000);
 
-  it.skipIf(!postgresAvailable)('should lose nothing and do nothing twice on PostgreSQL', async () => {
+  it.skipIf(pgUnavailable)('should lose nothing and do nothing twice on PostgreSQL', async () => {
     const schema = randomSchema();
     const { createPostgresStore } = await import('@sopflow/store-postgres');
     // The server side of a kill inside a commit: a commit armed by a worker (a row of crash_arm naming its sessions)
     // terminates that worker's backend when the commit's first audit row is inserted, in the middle of the transaction.
-    const setup = await createPostgresStore({ connectionString: pgUrl, schema });
+    const setup = await createPostgresStore({ connectionString: PG_URL, schema });
     await setup.close();
-    const db = new pg.Client({ connectionString: pgUrl });
+    const db = new pg.Client({ connectionString: PG_URL });
     await db.connect();
     await db.query(`CREATE TABLE "${schema}".crash_arm (instance_id text NOT NULL, worker text NOT NULL, PRIMARY KEY (instance_id, worker))`);
     await db.query(`CREATE FUNCTION "${schema}".crash_mid_commit() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -142,7 +142,7 @@ describe('crash recovery with real processes killed by SIGKILL', () => {
     await db.query(`CREATE TRIGGER crash_mid_commit AFTER INSERT ON "${schema}".audit FOR EACH ROW EXECUTE FUNCTION "${schema}".crash_mid_commit()`);
     await db.end();
     try {
-      await crashAndRecover(`${pgUrl}#${schema}`, () => createPostgresStore({ connectionString: pgUrl, schema }));
+      await crashAndRecover(`${PG_URL}#${schema}`, () => createPostgresStore({ connectionString: PG_URL, schema }));
     } finally {
       await dropSchema(schema);
     }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEngine, VirtualClock } from '@sopflow/engine';
-import { dropSchema, pgUrl, postgresAvailable, randomSchema } from './postgres.js';
+import { dropSchema, PG_URL, pgUnavailable, randomSchema } from '../../packages/store-postgres/test/support.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const CASES = Number(process.env.SOPFLOW_MULTI_CASES ?? 1000);
@@ -37,7 +37,7 @@ interface LedgerLine {
 
 function startWorker(schema: string, name: string, realStart: number, dir: string): Worker {
   const ledger = join(dir, `${name}.jsonl`);
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/crash/approvalWorker.mts', pgUrl, schema, String(CASES), String(SPEED), String(START), String(realStart), name, ledger], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/crash/approvalWorker.mts', PG_URL, schema, String(CASES), String(SPEED), String(START), String(realStart), name, ledger], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,13 +64,13 @@ function lastProgress(workers: Worker[]): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('several workers on one PostgreSQL database', () => {
-  it.skipIf(!postgresAvailable)(`should complete ${CASES} approval cases exactly once with a worker killed mid-run holding leases, the load spread over the live workers`, async () => {
+  it.skipIf(pgUnavailable)(`should complete ${CASES} approval cases exactly once with a worker killed mid-run holding leases, the load spread over the live workers`, async () => {
     // given: the cases are started (by a process with no scheduler), then three workers take over
     const schema = randomSchema();
     const dir = mkdtempSync(join(tmpdir(), 'sopflow-multi-'));
     const { createPostgresStore } = await import('@sopflow/store-postgres');
-    const store = await createPostgresStore({ connectionString: pgUrl, schema });
-    const db = new pg.Client({ connectionString: pgUrl });
+    const store = await createPostgresStore({ connectionString: PG_URL, schema });
+    const db = new pg.Client({ connectionString: PG_URL });
     await db.connect();
     const calendars = JSON.parse(readFileSync(`${repo}examples/calendars.json`, 'utf8')).calendars;
     const starter = createEngine({ store, clock: new VirtualClock(START), calendars, scheduler: false });

@@ -15,7 +15,7 @@ import {
   type JobHandler,
 } from '@sopflow/engine';
 import type { PostgresStore } from '@sopflow/store-postgres';
-import { dropSchema, pgUrl, postgresAvailable, randomSchema } from '../crash/postgres.js';
+import { dropSchema, PG_URL, pgUnavailable, randomSchema } from '../../packages/store-postgres/test/support.js';
 
 const repo = new URL('../../', import.meta.url);
 const APPROVAL_XML = readFileSync(new URL('examples/cross-department-approval/cross-department-approval.bpmn', repo));
@@ -47,7 +47,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
  */
 function world() {
   const schema = randomSchema();
-  const admin = new pg.Client({ connectionString: pgUrl });
+  const admin = new pg.Client({ connectionString: PG_URL });
   const stores: PostgresStore[] = [];
   const engines: Engine[] = [];
   let connected: Promise<unknown> | undefined;
@@ -57,7 +57,7 @@ function world() {
     async store(name: string): Promise<PostgresStore> {
       const { createPostgresStore } = await import('@sopflow/store-postgres');
       // The connection string's application_name wins over the store's own, for the pool and the LISTEN connection alike.
-      const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}application_name=${name}_${schema}`;
+      const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${name}_${schema}`;
       const store = await createPostgresStore({ connectionString: url, schema, poolSize: 3 });
       stores.push(store);
       return store;
@@ -89,7 +89,7 @@ function world() {
   };
 }
 
-describe.skipIf(!postgresAvailable)('PostgreSQL connections dropped and restored', () => {
+describe.skipIf(pgUnavailable)('PostgreSQL connections dropped and restored', () => {
   let w: ReturnType<typeof world> | undefined;
 
   afterEach(async () => {

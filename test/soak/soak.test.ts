@@ -27,7 +27,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEngine, VirtualClock } from '@sopflow/engine';
 import { nodeSha256 } from '@sopflow/engine/node';
-import { dropSchema, pgUrl, postgresAvailable, randomSchema } from '../crash/postgres.js';
+import { dropSchema, PG_URL, pgUnavailable, randomSchema } from '../../packages/store-postgres/test/support.js';
 import { planOf } from './plan.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,7 +75,7 @@ const log = (line: string) => process.stdout.write(`soak: ${line}\n`);
 
 function spawnWorker(index: number, schema: string, realStart: number): Worker {
   const name = `w${index + 1}`;
-  const options = { url: pgUrl, schema, name, index, workers: WORKERS, cases: CASES, speed: SPEED, start: START, realStart, maxActive: MAX_ACTIVE, sampleMs: SAMPLE_MS, roundMs: ROUND_MS };
+  const options = { url: PG_URL, schema, name, index, workers: WORKERS, cases: CASES, speed: SPEED, start: START, realStart, maxActive: MAX_ACTIVE, sampleMs: SAMPLE_MS, roundMs: ROUND_MS };
   const child = spawn(process.execPath, ['--expose-gc', '--conditions=source', '--import', 'tsx', 'test/soak/worker.mts', JSON.stringify(options)], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
   const worker: Worker = { name, child, samples: [], progress: '', actorsDone: false, output: [], exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   let buffer = '';
@@ -123,15 +123,15 @@ function heapWindows(worker: Worker, share: number) {
   return { warm: warm.length ? median(warm) : final.heap, warmSamples: warm.length, late: late.length ? median(late) : final.heap, lateSamples: late.length, final };
 }
 
-describe.skipIf(!postgresAvailable)('soak', () => {
+describe.skipIf(pgUnavailable)('soak', () => {
   it(`should run ${CASES} cases of the three SOPs on ${WORKERS} workers with ${SPEED}× time, losing nothing, with the memory of each worker flat after warm-up`, async () => {
     // given: a schema with the three SOPs deployed
     const schema = randomSchema();
     const { createPostgresStore } = await import('@sopflow/store-postgres');
-    const store = await createPostgresStore({ connectionString: pgUrl, schema, poolSize: 4 });
+    const store = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 4 });
     const calendars = JSON.parse(readFileSync(`${repo}examples/calendars.json`, 'utf8')).calendars;
     const checker = createEngine({ store, clock: new VirtualClock(START), hash: nodeSha256, calendars, timeZone: 'Asia/Shanghai', scheduler: false });
-    const sql = new pg.Client({ connectionString: pgUrl });
+    const sql = new pg.Client({ connectionString: PG_URL });
     await sql.connect();
     await sql.query(`SET search_path TO "${schema}"`);
     const workers: Worker[] = [];

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson, createEngine, sha256Hex, VirtualClock, type AuditEvent, type Store } from '@sopflow/engine';
 import { openSqliteStore } from '@sopflow/store-sqlite';
 import { createPostgresStore } from '@sopflow/store-postgres';
-import { dropSchema, pgUrl, postgresAvailable, randomSchema } from '../crash/postgres.js';
+import { dropSchema, PG_URL, pgUnavailable, randomSchema } from '../../packages/store-postgres/test/support.js';
 
 const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
@@ -207,7 +207,7 @@ describe('audit rows tampered with in a SQLite file', () => {
   });
 });
 
-describe.skipIf(!postgresAvailable)('audit rows tampered with in a PostgreSQL table', () => {
+describe.skipIf(pgUnavailable)('audit rows tampered with in a PostgreSQL table', () => {
   const schemas: string[] = [];
   afterAll(async () => {
     for (const schema of schemas) await dropSchema(schema);
@@ -216,7 +216,7 @@ describe.skipIf(!postgresAvailable)('audit rows tampered with in a PostgreSQL ta
   async function fresh(): Promise<{ schema: string; trail: AuditEvent[] }> {
     const schema = randomSchema();
     schemas.push(schema);
-    const store = await createPostgresStore({ connectionString: pgUrl, schema });
+    const store = await createPostgresStore({ connectionString: PG_URL, schema });
     const trail = await writeTrail(store);
     await store.close();
     return { schema, trail };
@@ -224,7 +224,7 @@ describe.skipIf(!postgresAvailable)('audit rows tampered with in a PostgreSQL ta
 
   function postgres(schema: string): Exec {
     return async (statement) => {
-      const client = new pg.Client({ connectionString: pgUrl });
+      const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
       try {
         // The PostgreSQL table names its time column occurred_at.
@@ -241,7 +241,7 @@ describe.skipIf(!postgresAvailable)('audit rows tampered with in a PostgreSQL ta
     const { schema, trail } = await fresh();
     await tamper(trail, postgres(schema));
     // when / then
-    const store = await createPostgresStore({ connectionString: pgUrl, schema });
+    const store = await createPostgresStore({ connectionString: PG_URL, schema });
     try {
       await expectNamed(store, expected(trail));
     } finally {

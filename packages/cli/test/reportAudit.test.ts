@@ -16,7 +16,7 @@ import { createEngine, VirtualClock, type AuditEvent, type Report } from '@sopfl
 import { createPostgresStore } from '@sopflow/store-postgres';
 import { openSqliteStore } from '@sopflow/store-sqlite';
 import pg from 'pg';
-import { dropSchema, pgUrl, postgresAvailable, randomSchema } from '../../../test/crash/postgres.js';
+import { dropSchema, PG_URL, pgUnavailable, randomSchema } from '../../store-postgres/test/support.js';
 
 const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
@@ -411,11 +411,11 @@ describe('sopflow report and audit on PostgreSQL', () => {
     expect(parseStoreUrl('postgres://h/db?sslmode=require', '/w')).toEqual({ kind: 'postgres', location: 'postgres://h/db?sslmode=require' });
   });
 
-  it.skipIf(!postgresAvailable)('should report on a schema and name an event edited in its audit table with exit 1', async () => {
+  it.skipIf(pgUnavailable)('should report on a schema and name an event edited in its audit table with exit 1', async () => {
     // given: the refund cases in a schema of their own
     const schema = randomSchema();
     try {
-      const store = await createPostgresStore({ connectionString: pgUrl, schema });
+      const store = await createPostgresStore({ connectionString: PG_URL, schema });
       const clock = new VirtualClock(T0);
       const engine = createEngine({ store, clock, scheduler: false });
       await engine.deploy(xml);
@@ -424,14 +424,14 @@ describe('sopflow report and audit on PostgreSQL', () => {
       await engine.complete((await engine.tasks({ instanceId: 'p1' })).items[0].id, { by: { id: 'ann', groups: ['finance'] } });
       await engine.close();
       await store.close();
-      const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+      const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
       const report = io(dir);
       const clean = io(dir);
       const broken = io(dir);
       // when
       const reported = await main(['report', '--store', url, '--format', 'json'], report);
       const verified = await main(['audit', 'verify', '--store', url], clean);
-      const client = new pg.Client({ connectionString: pgUrl });
+      const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
       const { rowCount } = await client.query(`UPDATE "${schema}".audit SET actor = 'mallory' WHERE instance_id = 'p1' AND type = 'task.completed'`);
       const { rows } = await client.query<{ seq: number }>(`SELECT seq FROM "${schema}".audit WHERE instance_id = 'p1' AND type = 'task.completed'`);
