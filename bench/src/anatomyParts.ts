@@ -98,8 +98,8 @@ function withoutTrail(inner: MemoryStore): Store {
   });
 }
 
-/** The engine rows. */
-export const ENGINE_ROWS = {
+/** The engine rows, by the name the orchestrator passes as --part. */
+const ENGINE_ROWS = {
   bench: 'engine + MemoryStore (the bench case)',
   'no-trail': 'engine + MemoryStore given no audit events or history rows',
 } as const;
