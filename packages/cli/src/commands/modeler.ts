@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, type Io } from '../io.js';
-import { openBrowser, stopSignal } from '../server/console.js';
+import { openBrowser, parsePort, stopSignal } from '../server/console.js';
 import { startServer, type RunningServer } from '../server/startServer.js';
 
 export const MODELER_HELP = `sopflow modeler — draw, check and try SOP diagrams in the browser
@@ -54,8 +54,7 @@ export async function modelerCommand(args: string[], io: Io, options: ModelerCom
     return EXIT.ok;
   }
   if (positionals.length > 1) throw new CliError(`Give one folder, not ${positionals.length}.\n\n${MODELER_HELP}`);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port '${values.port}': expected a whole number from 0 to 65535.`);
+  const port = parsePort(values.port);
   const dir = resolve(io.cwd, positionals[0] ?? '.');
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new CliError(`${positionals[0] ?? dir}: no such folder.`);

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Clock } from '@sopflow/engine';
 import { CliError, EXIT, type Io } from '../io.js';
 import { openStore, redact } from '../openStore.js';
-import { openBrowser, stopSignal } from '../server/console.js';
+import { openBrowser, parsePort, stopSignal } from '../server/console.js';
 import { startServer, type RunningServer } from '../server/startServer.js';
 import { MAX_SPEED, workbenchClock } from '../workbench/clock.js';
 import { deployNotice, folderCalendars, Workbench } from '../workbench/Workbench.js';
@@ -81,8 +81,7 @@ export async function startCommand(args: string[], io: Io, options: StartCommand
     return EXIT.ok;
   }
   if (positionals.length > 1) throw new CliError(`Give one folder, not ${positionals.length}.\n\n${START_HELP}`);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port '${values.port}': expected a whole number from 0 to 65535.`);
+  const port = parsePort(values.port);
   const speed = parseSpeed(values.speed);
   if (options.clock && values.speed !== undefined) throw new CliError('--speed cannot be combined with a given clock.');
   const given = positionals[0] ?? '.';

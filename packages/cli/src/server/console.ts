@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { CliError } from '../io.js';
 
 /** Opens a URL with the platform's default browser; failures are ignored (the URL is printed anyway). */
 export function openBrowser(url: string): void {
@@ -30,4 +31,11 @@ export function stopSignal(): AbortSignal {
     process.off('SIGTERM', stop);
   });
   return controller.signal;
+}
+
+/** The `--port` of a server command: 0 (any free port) when not given. @throws CliError for anything but a whole number from 0 to 65535 */
+export function parsePort(text: string | undefined): number {
+  const port = text === undefined ? 0 : Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port '${text}': expected a whole number from 0 to 65535.`);
+  return port;
 }
