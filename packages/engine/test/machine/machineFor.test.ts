@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, transition } from 'xstate';
-import { createEngine, MemoryStore, NotFoundError, VirtualClock } from '@sopflow/engine';
+import { createEngine, MemoryStore, NotFoundError, pureTransition, VirtualClock } from '@sopflow/engine';
 
 const xml = (name: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="https://sopflow.dev/schema/bpmn/sop/1.0" id="d">
@@ -80,5 +80,43 @@ describe('engine.machineFor()', () => {
     expect(actor.getSnapshot().value).toBe('completed');
     expect(actor.getSnapshot().context.endedAt).toBe(T0 + 60_000);
     actor.stop();
+  });
+
+  it("should give with pureTransition() the snapshot and sop.step params xstate's transition() gives, call after call", async () => {
+    // given
+    const { engine } = await deployed();
+    const machine = await engine.machineFor('leave');
+    const [idle] = initialTransition(machine);
+    const start = { type: 'instance.start' as const, input: { id: 'mine', at: T0, actor: 'system', variables: { days: 2 } } };
+    // when: the same two commands both ways
+    const [running, startParams] = pureTransition(machine, idle, start);
+    const [xRunning, xStartActions] = transition(machine, idle, start);
+    const taskId = (startParams!.effects.find((e) => e.type === 'task.create') as { task: { id: string } }).task.id;
+    const complete = { type: 'task.complete' as const, at: T0 + 60_000, actor: { id: 'lee', groups: ['leads'] }, taskId };
+    const [done, completeParams] = pureTransition(machine, machine.resolveState({ value: 'running', context: running.context }), complete);
+    const [xDone, xCompleteActions] = transition(machine, machine.resolveState({ value: 'running', context: xRunning.context }), complete);
+    // then
+    expect([running.value, running.status, running.context]).toEqual([xRunning.value, xRunning.status, xRunning.context]);
+    expect(startParams).toEqual(steps(xStartActions)[0].params);
+    expect([done.value, done.status, done.context]).toEqual([xDone.value, xDone.status, xDone.context]);
+    expect(completeParams).toEqual(steps(xCompleteActions)[0].params);
+    expect(done.value).toBe('completed');
+  });
+
+  it('should leave pureTransition() usable after a command the machine refuses', async () => {
+    // given: an instance that has ended
+    const { engine } = await deployed();
+    const machine = await engine.machineFor('leave');
+    const [idle] = initialTransition(machine);
+    const [running, started] = pureTransition(machine, idle, { type: 'instance.start', input: { id: 'mine', at: T0, actor: 'system', variables: {} } });
+    const cancelled = pureTransition(machine, machine.resolveState({ value: 'running', context: running.context }), { type: 'cancel', at: T0, actor: { id: 'system' }, reason: 'test' })[0];
+    // when: a task of it is completed after all
+    const taskId = (started!.effects.find((e) => e.type === 'task.create') as { task: { id: string } }).task.id;
+    const late = () => pureTransition(machine, machine.resolveState({ value: 'running', context: cancelled.context }), { type: 'task.complete', at: T0, actor: { id: 'system' }, taskId });
+    // then: refused, and the next call still hands its step out
+    expect(late).toThrow(/cancelled; it accepts no more commands/);
+    const [again, params] = pureTransition(machine, idle, { type: 'instance.start', input: { id: 'other', at: T0, actor: 'system', variables: {} } });
+    expect(again.context.id).toBe('other');
+    expect(params?.audit.map((e) => e.type)).toContain('instance.started');
   });
 });
