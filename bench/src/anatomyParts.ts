@@ -9,7 +9,6 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import {
   chainEvents,
   compile,
-  createEngine,
   createInstanceMachine,
   defaultHash,
   GENESIS_HASH,
@@ -18,7 +17,6 @@ import {
   ProcessRuntime,
   pureTransition,
   TokenGame,
-  VirtualClock,
   type AuditDraft,
   type InstanceEvent,
   type InstanceSnapshot,
@@ -28,6 +26,7 @@ import {
 } from '@sopflow/engine';
 import { initialTransition } from 'xstate';
 import { REVIEW_PROCESS, reviewDiagram } from './diagrams.js';
+import { deploy, harness, runReview } from './sopflowCases.js';
 
 /** One part: runs one instance's worth of that part (sync or async). */
 type Part = () => unknown;
@@ -105,22 +104,12 @@ const ENGINE_ROWS = {
 } as const;
 type EngineRow = keyof typeof ENGINE_ROWS;
 
-/** The whole engine, one instance per call, as the bench's throughput case runs it. */
+/** The whole engine, one instance per call, as the bench's throughput case runs it (its harness and its instance). */
 async function enginePart(row: EngineRow): Promise<[string, Part]> {
-  const store = row === 'bench' ? new MemoryStore() : withoutTrail(new MemoryStore());
-  let next = 0;
-  const engine = createEngine({ clock: new VirtualClock(0), store, ids: () => `i${++next}` });
-  await engine.deploy(reviewDiagram('feel'));
+  const { engine } = harness('default', row === 'bench' ? new MemoryStore() : withoutTrail(new MemoryStore()));
+  await deploy(engine, reviewDiagram('feel'));
   let i = 0;
-  return [
-    ENGINE_ROWS[row],
-    async () => {
-      const view = await engine.start(REVIEW_PROCESS);
-      const task = view.activities[0]?.task;
-      if (!task) throw new Error(`anatomy: instance ${view.id} is not waiting at a user task.`);
-      await engine.complete(task, { by: 'system', variables: { approved: i++ % 2 === 0 } });
-    },
-  ];
+  return [ENGINE_ROWS[row], () => runReview(engine, i++ % 2 === 0)];
 }
 
 /** Median microseconds per call over interleaved rounds, and GC pause per call over all of them. */

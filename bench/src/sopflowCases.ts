@@ -27,7 +27,7 @@ import {
 } from './diagrams.js';
 import { heapPerInstance, heapUsedAfterGc, throughput, timed, type HeapPerInstance, type Throughput } from './measure.js';
 
-interface Harness {
+export interface Harness {
   engine: Engine;
   clock: VirtualClock;
   store: Store;
@@ -54,7 +54,7 @@ export type AuditHash = 'default' | 'other';
 const nativeSha256: HashFn = (text) => createHash('sha256').update(text).digest('hex');
 
 /** A fresh engine: MemoryStore (unless given a store), VirtualClock at 0, ids `i1`, `i2`, … */
-function harness(hash: AuditHash = 'default', store: Store = new MemoryStore()): Harness {
+export function harness(hash: AuditHash = 'default', store: Store = new MemoryStore()): Harness {
   let next = 0;
   let completed = 0;
   const clock = new VirtualClock(0);
@@ -64,7 +64,7 @@ function harness(hash: AuditHash = 'default', store: Store = new MemoryStore()):
   return { engine, clock, store, completed: () => completed };
 }
 
-async function deploy(engine: Engine, xml: string): Promise<void> {
+export async function deploy(engine: Engine, xml: string): Promise<void> {
   const result = await engine.deploy(xml);
   if (result.warnings.length) throw new Error(`sopflow deploy warnings: ${result.warnings.map((w) => w.message).join('; ')}`);
 }
@@ -122,12 +122,9 @@ export async function reviewThroughput(timing: { warmupMs: number; durationMs: n
   const sample: Array<{ id: string; approved: boolean }> = [];
   const runOne = async (i: number) => {
     const approved = i % 2 === 0;
-    const view = await h.engine.start(REVIEW_PROCESS);
+    const id = await runReview(h.engine, approved);
     started++;
-    const task = view.activities[0]?.task;
-    if (!task) throw new Error(`sopflow review: instance ${view.id} is not waiting at a user task (${view.status}).`);
-    await h.engine.complete(task, { by: 'system', variables: { approved } });
-    if (sample.length < 2) sample.push({ id: view.id, approved });
+    if (sample.length < 2) sample.push({ id, approved });
   };
   const result = await throughput(runOne, timing);
   if (h.completed() !== started) throw new Error(`sopflow review: ${started} started, ${h.completed()} completed.`);
@@ -137,6 +134,15 @@ export async function reviewThroughput(timing: { warmupMs: number; durationMs: n
   }
   await h.engine.close();
   return result;
+}
+
+/** One user task → gateway instance: start, then complete its task with `approved`. Returns the instance id. */
+export async function runReview(engine: Engine, approved: boolean): Promise<string> {
+  const view = await engine.start(REVIEW_PROCESS);
+  const task = view.activities[0]?.task;
+  if (!task) throw new Error(`sopflow review: instance ${view.id} is not waiting at a user task (${view.status}).`);
+  await engine.complete(task, { by: 'system', variables: { approved } });
+  return view.id;
 }
 
 /** Heap per instance waiting at the user task, plus what one task lookup by instance costs at that size. */
